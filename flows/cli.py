@@ -1,0 +1,203 @@
+"""`live-ops`: the thin CLI that runs the Prefect flows ad hoc.
+
+A funnel: parse flags, run the flow in-process, map the result to an exit code. Every
+`LiveOpsError` is caught once, here, and printed as one line (`{"error": ...}` with --json).
+Importing this module imports neither Prefect nor ccxt, so `--help` stays fast; each command
+imports its flow only when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from live_ops.errors import LiveOpsError, UsageError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass
+class Outcome:
+    """What a command produced: the JSON payload, the human text and the exit code."""
+
+    payload: Any  # a pydantic model or a JSON-ready dict
+    text: str
+    exit_code: int = EXIT_OK
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors raise UsageError (exit 2) instead of exiting on their own."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _common_flags() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH",
+                        help="TOML config (default: $LIVE_OPS_CONFIG, else config/config.toml)")
+    common.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
+    common.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the `live-ops` argument parser (every command takes --config, --json, --debug)."""
+    common = _common_flags()
+    parser = _Parser(prog="live-ops", description="Peak Live Ops: the operator cockpit for a crypto trading system.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+
+    commands.add_parser("health", parents=[common], help="is the setup sound enough to start a session?",
+                        description="Check config, exchange connectivity, alerting and risk limits. "
+                                    "Exit 0 for OK/DEGRADED, 1 for FAIL.")
+
+    portfolio = commands.add_parser("portfolio", parents=[common], help="balances, positions, exposure and risk",
+                                    description="Snapshot the exchange account and evaluate it against [live_risk].")
+    portfolio.add_argument("--no-risk", action="store_true", help="skip the risk evaluation")
+    portfolio.add_argument("--starting-cash", type=float, metavar="FLOAT",
+                           help="base for the daily-loss limits instead of the day's first recorded equity")
+
+    orders = commands.add_parser("orders", parents=[common], help="preview orders from a signals CSV (never sent)",
+                                 description="Turn a forward-signals CSV into order previews and check them, on top "
+                                             "of the current portfolio, against the live risk limits.")
+    orders.add_argument("--signals", required=True, metavar="PATH", help="signals CSV (symbol, direction, ...)")
+    orders.add_argument("--notional", type=float, metavar="FLOAT",
+                        help="notional per order (default: [live_risk].default_order_notional)")
+    enforce = orders.add_mutually_exclusive_group()
+    enforce.add_argument("--enforce-live-risk", action="store_true", help="exit 1 on a risk BREACH")
+    enforce.add_argument("--skip-live-risk", action="store_true", help="do not evaluate the live risk limits")
+    orders.add_argument("--tag", metavar="STR", help="name of this preview (letters, digits, - and _)")
+    orders.add_argument("--out", metavar="PATH", help="also write the previewed orders as CSV")
+
+    report = commands.add_parser("report", parents=[common], help="write a status report (Markdown/HTML)",
+                                 description="Run health, portfolio and risk, and archive a status report.")
+    report.add_argument("--output-dir", metavar="DIR", help="default: [reports].output_dir")
+    report.add_argument("--format", choices=("markdown", "html", "both"), default="markdown")
+    report.add_argument("--tag", metavar="STR", help="suffix of the report name (letters, digits, - and _)")
+    report.add_argument("--notes-file", metavar="PATH", help="operator notes (Markdown) to include")
+
+    alerts = commands.add_parser("alerts", parents=[common], help="show the alert history (newest first)",
+                                 description="Show the alert history from the state database.")
+    alerts.add_argument("--since", default="24h", metavar="AGE", help="e.g. 30m, 24h, 7d (default 24h)")
+    alerts.add_argument("--level", choices=("info", "warning", "critical"), help="lowest level to show")
+    alerts.add_argument("--limit", type=int, default=50, metavar="N", help="at most N events (default 50)")
+
+    commands.add_parser("serve", parents=[common], help="serve the daily/weekly deployments (foreground)",
+                        description="Serve status_report_flow (daily and weekly) and live_health_flow on their "
+                                    "schedules, with no cron and no work pool.")
+    return parser
+
+
+def _config_path(args: argparse.Namespace) -> str:
+    from live_ops.config import default_config_path
+
+    return str(args.config) if args.config else str(default_config_path())
+
+
+def _run_flow(args: argparse.Namespace, coroutine: Any) -> Any:
+    """Run an async flow in-process; by now Prefect is imported and its logging configured."""
+    if not args.debug:
+        quiet_tracebacks()
+    return asyncio.run(coroutine)
+
+
+def run_health(args: argparse.Namespace) -> Outcome:
+    from flows.health import live_health_flow
+    from live_ops.console import health_text
+
+    report = _run_flow(args, live_health_flow(config_path=_config_path(args)))
+    return Outcome(report, health_text(report), report.exit_code)
+
+
+def run_portfolio(args: argparse.Namespace) -> Outcome:
+    from live_ops.config import load_config
+    from live_ops.console import portfolio_text
+
+    path = _config_path(args)
+    load_config(path)  # fail fast, in one line, before Prefect starts
+    from flows.portfolio import portfolio_flow
+
+    snapshot = _run_flow(args, portfolio_flow(config_path=path, evaluate_risk=not args.no_risk,
+                                        starting_cash=args.starting_cash))
+    return Outcome(snapshot, portfolio_text(snapshot))
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], Outcome]] = {
+    "health": run_health,
+    "portfolio": run_portfolio,
+}
+
+
+def _to_json(payload: Any) -> str:
+    if hasattr(payload, "model_dump_json"):
+        return payload.model_dump_json(indent=2)
+    return json.dumps(payload, indent=2, default=str)
+
+
+def _prepare_environment(debug: bool) -> None:
+    # no analytics from an operator's machine; Prefect reads these at import time
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if debug:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "DEBUG")
+
+
+def quiet_tracebacks() -> None:
+    """Make Prefect's console log one line per failure: the CLI prints the one-line reason itself."""
+    import logging
+
+    class _NoTraceback(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            record.exc_info = None
+            record.exc_text = None
+            return True
+
+    for name in ("prefect", "prefect.flow_runs", "prefect.task_runs"):
+        for handler in logging.getLogger(name).handlers:
+            handler.addFilter(_NoTraceback())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `live-ops` with `argv`; return the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    want_json = "--json" in argv
+    debug = "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        if want_json:
+            print(json.dumps({"error": str(exc)}))
+        return EXIT_USAGE
+    _prepare_environment(debug)
+    try:
+        outcome = COMMANDS[args.command](args)
+    except UsageError as exc:
+        return _fail(str(exc), want_json, EXIT_USAGE)
+    except LiveOpsError as exc:
+        if debug:
+            raise
+        return _fail(str(exc), want_json, EXIT_FAIL)
+    except KeyboardInterrupt:
+        return _fail("interrupted", want_json, 130)
+    if args.json:
+        print(_to_json(outcome.payload))
+    else:
+        print(outcome.text)
+    return outcome.exit_code
+
+
+def _fail(message: str, want_json: bool, code: int) -> int:
+    print(f"live-ops: error: {message}", file=sys.stderr)
+    if want_json:
+        print(json.dumps({"error": message}))
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""`live_health_flow`: is the setup sound enough to start a session?"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from prefect import flow
+
+from live_ops.health import HealthReport, skipped, summarize
+from tasks.health import check_alerts, check_config, check_exchange, check_live_risk
+
+
+@flow(name="live-health", flow_run_name="live health {config_path}", log_prints=False)
+async def live_health_flow(config_path: str = "config/config.toml") -> HealthReport:
+    """Run the config, exchange, alerts and live-risk checks and summarise them.
+
+    Args:
+        config_path: path of the TOML config on the machine that runs the flow.
+    """
+    checked_at = datetime.now(timezone.utc)
+    config_check, config = check_config(config_path)
+    if config is None:
+        checks = [config_check, skipped("exchange"), skipped("alerts"), skipped("live_risk")]
+        return summarize(checks, mode=None, checked_at=checked_at)
+    # the exchange round trip is the slow one: the cheap checks run beside it
+    futures = [check.submit(config) for check in (check_exchange, check_alerts, check_live_risk)]
+    checks = [config_check, *(future.result() for future in futures)]
+    return summarize(checks, mode=config.mode, checked_at=checked_at)

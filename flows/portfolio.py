@@ -1,0 +1,33 @@
+"""`portfolio_flow`: what do we hold, and is it within the live risk limits?"""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from live_ops.exchange import build_gateway
+from live_ops.portfolio import PortfolioSnapshot
+from tasks.config import load_config
+from tasks.portfolio import evaluate_portfolio_risk, snapshot_portfolio, start_of_day_equity
+
+
+@flow(name="portfolio", flow_run_name="portfolio {config_path}")
+async def portfolio_flow(
+    config_path: str = "config/config.toml", evaluate_risk: bool = True, starting_cash: float | None = None
+) -> PortfolioSnapshot:
+    """Snapshot balances and positions from the exchange and evaluate them against the risk limits.
+
+    Args:
+        config_path: path of the TOML config on the machine that runs the flow.
+        evaluate_risk: evaluate the snapshot against `[live_risk]` (false: snapshot only).
+        starting_cash: base of the daily-loss limits instead of the day's first recorded equity.
+    """
+    config = load_config(config_path)
+    gateway = build_gateway(config)
+    try:
+        snapshot = snapshot_portfolio(gateway, config.mode)
+    finally:
+        gateway.close()
+    if evaluate_risk:
+        daily = start_of_day_equity(config, snapshot, starting_cash)
+        snapshot = evaluate_portfolio_risk(config, snapshot, daily)
+    return snapshot

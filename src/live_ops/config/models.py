@@ -1,0 +1,185 @@
+"""The config file's schema: one pydantic model per TOML table, composed into `LiveOpsConfig`.
+
+Every model forbids unknown keys (a typo must never silently disable a limit) and every
+limit is constrained to be positive. Webhook URLs carry tokens, so they are `SecretStr`
+from the moment they are read: no repr, log line or JSON dump can show them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+Mode = Literal["paper", "testnet", "live"]
+AlertLevelName = Literal["info", "warning", "critical"]
+SinkName = Literal["log", "stderr", "webhook", "slack"]
+
+_CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?LW#]+$")
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EnvironmentConfig(_Table):
+    mode: Mode = Field(description="paper: embedded paper exchange; testnet/live: a real exchange via ccxt")
+
+
+class ExchangeConfig(_Table):
+    id: str = Field("binance", min_length=1, description="any ccxt exchange id, e.g. binance, binanceusdm, bybit")
+    api_key_env: str = Field("LIVE_OPS_API_KEY", description="name of the env var holding the API key")
+    api_secret_env: str = Field("LIVE_OPS_API_SECRET", description="name of the env var holding the API secret")
+    password_env: str = Field("", description="name of the env var holding the passphrase (okx, kucoin, bitget)")
+    quote_currency: str = Field("USDT", min_length=1, description="currency exposure, equity and PnL are valued in")
+    timeout_ms: int = Field(10_000, gt=0, le=300_000, description="per-request HTTP timeout")
+    demo: bool = Field(False, description="use the exchange's demo-trading URLs instead of its sandbox (testnet mode)")
+    api_base_url: str = Field("", description="send every API call to this base URL (proxy, mirror, local test exchange)")
+    recv_window_ms: int = Field(5_000, gt=0, le=60_000, description="clock drift above this fails the health check")
+    ccxt_config: dict[str, Any] = Field(default_factory=dict, description="deep-merged into the ccxt constructor config")
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("ccxt_config")
+    @classmethod
+    def _no_secrets_in_file(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key in ("apiKey", "secret", "password", "privateKey", "uid"):
+            if key in value:
+                raise ValueError(f"'{key}' must not be in the file: name an env var in [exchange] instead")
+        if value.get("verbose"):
+            raise ValueError("'verbose' prints the API key header and is refused")
+        return value
+
+
+class PaperPosition(_Table):
+    symbol: str = Field(min_length=1)
+    size: float = Field(description="signed: > 0 long, < 0 short")
+    entry_price: float = Field(gt=0)
+
+
+class PaperConfig(_Table):
+    quote_currency: str = Field("EUR", min_length=1)
+    cash: float = Field(10_000.0, ge=0)
+    prices: dict[str, float] = Field(default_factory=dict, description="mark prices by symbol")
+    positions: list[PaperPosition] = Field(default_factory=list)
+
+    @field_validator("prices")
+    @classmethod
+    def _positive_prices(cls, value: dict[str, float]) -> dict[str, float]:
+        for symbol, price in value.items():
+            if not price > 0:
+                raise ValueError(f"price of {symbol} must be greater than 0 (got {price})")
+        return value
+
+    @model_validator(mode="after")
+    def _every_position_priced(self) -> PaperConfig:
+        for index, position in enumerate(self.positions):
+            if position.symbol not in self.prices:
+                raise ValueError(f"positions[{index}] {position.symbol} has no price in [paper.prices]")
+        return self
+
+
+class LiveRiskConfig(_Table):
+    enabled: bool = True
+    max_order_notional: float = Field(1_000.0, gt=0)
+    max_symbol_exposure_notional: float = Field(5_000.0, gt=0)
+    max_total_exposure_notional: float = Field(20_000.0, gt=0)
+    max_open_positions: int = Field(10, gt=0)
+    max_daily_loss_abs: float = Field(500.0, gt=0)
+    max_daily_loss_pct: float = Field(5.0, gt=0, le=100)
+    min_order_notional: float = Field(10.0, ge=0)
+    default_order_notional: float = Field(100.0, gt=0, description="per-order notional when `orders` gets no --notional")
+    warning_threshold_factor: float = Field(0.8, gt=0, le=1)
+    block_on_violation: bool = True
+
+
+class AlertsConfig(_Table):
+    enabled: bool = True
+    min_level: AlertLevelName = "warning"
+    sinks: list[SinkName] = Field(default_factory=lambda: ["log", "stderr"])
+    webhook_urls: list[SecretStr] = Field(default_factory=list, description='URLs or "env:VAR_NAME"')
+    slack_webhook_urls: list[SecretStr] = Field(default_factory=list, description='URLs or "env:VAR_NAME"')
+    timeout_seconds: float = Field(3.0, gt=0, le=60)
+    retries: int = Field(2, ge=0, le=10)
+    repeat_after_minutes: float = Field(60.0, ge=0)
+
+    @field_validator("sinks")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+    @field_validator("webhook_urls", "slack_webhook_urls")
+    @classmethod
+    def _url_or_env(cls, value: list[SecretStr]) -> list[SecretStr]:
+        for index, entry in enumerate(value):
+            raw = entry.get_secret_value().strip()
+            if raw.startswith("env:"):
+                if not re.fullmatch(r"env:[A-Za-z_][A-Za-z0-9_]*", raw):
+                    raise ValueError(f"entry {index} is not a valid env:VAR_NAME reference")
+            elif not raw.startswith(("http://", "https://")):
+                # the value itself is a secret: name the position, never the text
+                raise ValueError(f"entry {index} must be an http(s) URL or env:VAR_NAME")
+        return value
+
+
+class ReportsConfig(_Table):
+    output_dir: str = "reports/live_status"
+    keep_days: int = Field(90, gt=0)
+
+
+class StateConfig(_Table):
+    path: str = Field("reports/live_ops.db", min_length=1, description="embedded SQLite: alert history, equity")
+
+
+def _check_cron(value: str) -> str:
+    fields = value.split()
+    if len(fields) != 5 or not all(_CRON_FIELD.match(field) for field in fields):
+        raise ValueError(f"{value!r} is not a 5-field cron expression")
+    return value
+
+
+class ScheduleConfig(_Table):
+    timezone: str = "UTC"
+    daily_cron: str = "0 7 * * *"
+    weekly_cron: str = "0 7 * * 1"
+    health_cron: str = Field("*/30 * * * *", description="live_health_flow's own schedule under `live-ops serve`")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("daily_cron", "weekly_cron", "health_cron")
+    @classmethod
+    def _five_field_cron(cls, value: str) -> str:
+        return _check_cron(value)
+
+
+class LiveOpsConfig(_Table):
+    environment: EnvironmentConfig
+    exchange: ExchangeConfig = Field(default_factory=ExchangeConfig)
+    paper: PaperConfig = Field(default_factory=PaperConfig)
+    live_risk: LiveRiskConfig
+    live_alerts: AlertsConfig
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
+    state: StateConfig = Field(default_factory=StateConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+
+    @property
+    def mode(self) -> Mode:
+        return self.environment.mode
+
+    @property
+    def quote_currency(self) -> str:
+        return self.paper.quote_currency if self.mode == "paper" else self.exchange.quote_currency

@@ -1,0 +1,170 @@
+"""Live risk limits: evaluate an exposure (a portfolio, or a portfolio plus previewed orders).
+
+Each limit yields a `LimitDetail` with a severity: at or above `warning_threshold_factor x limit`
+is a WARNING, strictly above the limit a BREACH (equal to the limit is allowed). The result's
+severity is the worst detail; any BREACH makes `allowed` false. Exposure is gross: shorts count
+positively. Only a loss counts against the daily-loss limits, never a profit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+from live_ops.config.models import LiveRiskConfig
+
+
+class Severity(str, Enum):
+    OK = "OK"
+    WARNING = "WARNING"
+    BREACH = "BREACH"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.OK: 0, Severity.WARNING: 1, Severity.BREACH: 2}
+
+
+def worst(severities: Sequence[Severity] | Sequence[str]) -> Severity:
+    """Return the most severe of `severities` (OK for none)."""
+    return max((Severity(s) for s in severities), key=lambda s: s.rank, default=Severity.OK)
+
+
+class LimitDetail(BaseModel):
+    limit_name: str
+    current_value: float
+    limit_value: float
+    warning_threshold: float
+    severity: Severity
+    message: str
+    ratio: float = Field(description="current_value / limit_value")
+    symbol: str | None = None
+
+
+class RiskResult(BaseModel):
+    allowed: bool
+    severity: Severity
+    reasons: list[str] = Field(default_factory=list, description="one line per WARNING or BREACH")
+    limit_details: list[LimitDetail] = Field(default_factory=list)
+    metrics: dict[str, float | int | str | None] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """What the limits are evaluated on, already netted per symbol and valued in `quote_currency`."""
+
+    quote_currency: str
+    symbol_notional: Mapping[str, float]  # gross notional per symbol
+    open_positions: int
+    equity: float
+    order_notionals: Sequence[tuple[str, float]] = field(default_factory=tuple)  # (symbol, notional)
+
+    @property
+    def total_notional(self) -> float:
+        return sum(self.symbol_notional.values())
+
+
+@dataclass(frozen=True)
+class DailyBase:
+    """Start-of-day equity the daily PnL is measured from, and where it came from."""
+
+    equity: float
+    source: str  # "state" (first snapshot of the UTC day) or "starting_cash" (--starting-cash)
+
+
+def _money(value: float, ccy: str) -> str:
+    return f"{value:,.2f} {ccy}"
+
+
+def _grade(value: float, limit: float, factor: float) -> Severity:
+    if value > limit:
+        return Severity.BREACH
+    if value >= factor * limit:
+        return Severity.WARNING
+    return Severity.OK
+
+
+class _Evaluator:
+    """Collects details for one evaluation; `add` grades a value against a limit."""
+
+    def __init__(self, limits: LiveRiskConfig) -> None:
+        self.limits = limits
+        self.details: list[LimitDetail] = []
+
+    def add(self, name: str, value: float, limit: float, what: str, fmt, symbol: str | None = None) -> None:
+        factor = self.limits.warning_threshold_factor
+        severity = _grade(value, limit, factor)
+        ratio = value / limit if limit else 0.0
+        if severity is Severity.BREACH:
+            message = f"{what} {fmt(value)} is above the limit of {fmt(limit)} ({ratio:.0%})"
+        elif severity is Severity.WARNING:
+            message = f"{what} {fmt(value)} is at {ratio:.0%} of the limit of {fmt(limit)}"
+        else:
+            message = f"{what} {fmt(value)} is within the limit of {fmt(limit)} ({ratio:.0%})"
+        self.details.append(
+            LimitDetail(
+                limit_name=name,
+                current_value=round(value, 8),
+                limit_value=limit,
+                warning_threshold=round(factor * limit, 8),
+                severity=severity,
+                message=message,
+                ratio=round(ratio, 6),
+                symbol=symbol,
+            )
+        )
+
+
+def evaluate_risk(exposure: Exposure, limits: LiveRiskConfig, daily: DailyBase | None) -> RiskResult:
+    """Return every limit's detail for `exposure`, the worst severity and whether it is allowed."""
+    ccy = exposure.quote_currency
+    metrics: dict[str, float | int | str | None] = {
+        "total_exposure_notional": round(exposure.total_notional, 8),
+        "num_open_positions": exposure.open_positions,
+        "equity": round(exposure.equity, 8),
+    }
+    if daily is not None:
+        pnl = exposure.equity - daily.equity
+        metrics.update(
+            start_of_day_equity=round(daily.equity, 8),
+            start_of_day_source=daily.source,
+            daily_pnl=round(pnl, 8),
+        )
+    if not limits.enabled:
+        return RiskResult(
+            allowed=True, severity=Severity.OK, reasons=["live risk checks are disabled in [live_risk]"], metrics=metrics
+        )
+
+    money = lambda v: _money(v, ccy)  # noqa: E731 - tiny formatter passed to the evaluator
+    ev = _Evaluator(limits)
+    ev.add("max_total_exposure_notional", exposure.total_notional, limits.max_total_exposure_notional,
+           "Total exposure", money)
+    for symbol, notional in sorted(exposure.symbol_notional.items()):
+        ev.add("max_symbol_exposure_notional", notional, limits.max_symbol_exposure_notional,
+               f"{symbol} exposure", money, symbol=symbol)
+    ev.add("max_open_positions", exposure.open_positions, limits.max_open_positions,
+           "Open positions", lambda v: f"{v:.0f}")
+    for symbol, notional in exposure.order_notionals:
+        ev.add("max_order_notional", notional, limits.max_order_notional, f"{symbol} order", money, symbol=symbol)
+    if daily is not None:
+        loss = max(0.0, daily.equity - exposure.equity)
+        ev.add("max_daily_loss_abs", loss, limits.max_daily_loss_abs, "Daily loss", money)
+        loss_pct = loss / daily.equity * 100 if daily.equity > 0 else 0.0
+        metrics["daily_loss_pct"] = round(loss_pct, 6)
+        ev.add("max_daily_loss_pct", loss_pct, limits.max_daily_loss_pct,
+               "Daily loss (% of start-of-day equity)", lambda v: f"{v:.2f}%")
+
+    severity = worst([d.severity for d in ev.details])
+    reasons = [d.message for d in ev.details if d.severity is not Severity.OK]
+    return RiskResult(
+        allowed=severity is not Severity.BREACH,
+        severity=severity,
+        reasons=reasons,
+        limit_details=ev.details,
+        metrics=metrics,
+    )

@@ -1,0 +1,1 @@
+"""Prefect tasks: thin wrappers over `live_ops` (retries, timeouts, logging). No business logic."""
