@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import os
 import sys
@@ -94,44 +95,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config_path(args: argparse.Namespace) -> str:
+def config_path(args: argparse.Namespace) -> str:
+    """Return the config path for this run: --config, else $LIVE_OPS_CONFIG, else config/config.toml."""
     from live_ops.config import default_config_path
 
     return str(args.config) if args.config else str(default_config_path())
 
 
-def _run_flow(args: argparse.Namespace, coroutine: Any) -> Any:
-    """Run an async flow in-process; by now Prefect is imported and its logging configured."""
+def run_flow(args: argparse.Namespace, coroutine: Any) -> Any:
+    """Run an async flow in-process and return its result (raises what the flow raised)."""
+    # by now the caller imported its flow, so Prefect's logging is configured and can be trimmed
     if not args.debug:
         quiet_tracebacks()
     return asyncio.run(coroutine)
 
 
-def run_health(args: argparse.Namespace) -> Outcome:
-    from flows.health import live_health_flow
-    from live_ops.console import health_text
-
-    report = _run_flow(args, live_health_flow(config_path=_config_path(args)))
-    return Outcome(report, health_text(report), report.exit_code)
-
-
-def run_portfolio(args: argparse.Namespace) -> Outcome:
-    from live_ops.config import load_config
-    from live_ops.console import portfolio_text
-
-    path = _config_path(args)
-    load_config(path)  # fail fast, in one line, before Prefect starts
-    from flows.portfolio import portfolio_flow
-
-    snapshot = _run_flow(args, portfolio_flow(config_path=path, evaluate_risk=not args.no_risk,
-                                        starting_cash=args.starting_cash))
-    return Outcome(snapshot, portfolio_text(snapshot))
-
-
-COMMANDS: dict[str, Callable[[argparse.Namespace], Outcome]] = {
-    "health": run_health,
-    "portfolio": run_portfolio,
+# command -> "module:function" of its handler, imported only when that command runs
+COMMANDS: dict[str, str] = {
+    "health": "flows.cli.health:run",
+    "portfolio": "flows.cli.portfolio:run",
+    "orders": "flows.cli.orders:run",
+    "report": "flows.cli.report:run",
+    "alerts": "flows.cli.alerts:run",
+    "serve": "flows.cli.serve:run",
 }
+
+
+def _handler(command: str) -> Callable[[argparse.Namespace], Outcome]:
+    module_name, _, function = COMMANDS[command].partition(":")
+    return getattr(importlib.import_module(module_name), function)
 
 
 def _to_json(payload: Any) -> str:
@@ -176,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     _prepare_environment(debug)
     try:
-        outcome = COMMANDS[args.command](args)
+        outcome = _handler(args.command)(args)
     except UsageError as exc:
         return _fail(str(exc), want_json, EXIT_USAGE)
     except LiveOpsError as exc:
@@ -199,5 +191,3 @@ def _fail(message: str, want_json: bool, code: int) -> int:
     return code
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
