@@ -1,0 +1,90 @@
+"""Health checks and the overall verdict, without Prefect."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from live_ops import health
+from live_ops.config import load_config
+from live_ops.errors import ExchangeAuthError
+from live_ops.exchange import build_gateway
+
+from tests.conftest import EXAMPLE_CONFIG
+
+NOW = datetime(2026, 11, 22, tzinfo=timezone.utc)
+
+
+def run_checks(path: Path | str, build=build_gateway, environ=None) -> health.HealthReport:
+    config_check, config = health.check_config(path)
+    if config is None:
+        checks = [config_check, health.skipped("exchange"), health.skipped("alerts"), health.skipped("live_risk")]
+        return health.summarize(checks, mode=None, checked_at=NOW)
+    checks = [
+        config_check,
+        health.check_exchange(config, build),
+        health.check_alerts(config.live_alerts, environ or {}),
+        health.check_live_risk(config.live_risk),
+    ]
+    return health.summarize(checks, mode=config.mode, checked_at=NOW)
+
+
+def test_example_config_is_ok() -> None:
+    report = run_checks(EXAMPLE_CONFIG)
+    assert report.overall_status == "OK" and report.exit_code == 0
+    assert report.config_ok and report.exchange_ok and report.live_risk_ok and report.alerts_enabled
+    assert report.alert_sinks_configured == ["log", "stderr"]
+    assert [c.name for c in report.checks] == ["config", "exchange", "alerts", "live_risk"]
+    assert all(c.status == "pass" and c.duration_ms >= 0 for c in report.checks)
+
+
+def test_missing_config_fails_with_the_reason(tmp_path: Path) -> None:
+    report = run_checks(tmp_path / "missing.toml")
+    assert report.overall_status == "FAIL" and report.exit_code == 1
+    assert not report.config_ok and "config file not found" in report.config_errors[0]
+    assert report.mode is None
+    data = report.model_dump(mode="json")
+    for key in ("config_ok", "config_errors", "exchange_ok", "exchange_errors", "alerts_enabled",
+                "alert_sinks_configured", "alert_config_warnings", "live_risk_ok", "live_risk_warnings",
+                "overall_status", "checked_at", "mode", "checks"):
+        assert key in data
+
+
+def test_webhook_without_url_degrades_never_silent(write_config) -> None:
+    path = write_config(replace={'sinks = ["log", "stderr"]': 'sinks = ["log", "webhook", "slack"]',
+                                 "slack_webhook_urls = []": 'slack_webhook_urls = ["env:SLACK_URL"]'})
+    report = run_checks(path, environ={})
+    assert report.overall_status == "DEGRADED" and report.exit_code == 0
+    warnings = " | ".join(report.alert_config_warnings)
+    assert "'webhook' sink is listed but live_alerts.webhook_urls has no usable URL" in warnings
+    assert "SLACK_URL is not set" in warnings
+    assert report.alert_sinks_configured == ["log"]
+
+
+def test_urls_without_their_sink_are_flagged(write_config) -> None:
+    path = write_config(replace={"webhook_urls = []": 'webhook_urls = ["https://hooks.example/abc"]'})
+    report = run_checks(path)
+    assert any("'webhook' is not in live_alerts.sinks" in w for w in report.alert_config_warnings)
+    assert all("abc" not in w for w in report.alert_config_warnings)
+
+
+def test_symbol_limit_above_total_is_a_warning(write_config) -> None:
+    path = write_config(replace={"max_symbol_exposure_notional = 5000.0": "max_symbol_exposure_notional = 25000.0"})
+    report = run_checks(path)
+    assert report.overall_status == "DEGRADED" and not report.live_risk_ok
+    assert "per-symbol limit can never bind" in report.live_risk_warnings[0]
+
+
+def test_disabled_alerting_is_a_warning(write_config) -> None:
+    report = run_checks(write_config(replace={"[live_alerts]\nenabled = true": "[live_alerts]\nenabled = false"}))
+    assert report.overall_status == "DEGRADED" and not report.alerts_enabled
+
+
+def test_exchange_error_fails_the_check_with_its_message() -> None:
+    def broken(config):
+        raise ExchangeAuthError("binanceusdm rejected the API key: check the API key in $LIVE_OPS_API_KEY")
+
+    report = run_checks(EXAMPLE_CONFIG, build=broken)
+    assert report.overall_status == "FAIL" and not report.exchange_ok
+    assert report.exchange_errors == ["binanceusdm rejected the API key: check the API key in $LIVE_OPS_API_KEY"]
+    assert report.checks[1].details["error_kind"] == "auth"

@@ -1,0 +1,94 @@
+"""The installed `live-ops` console script end to end: JSON purity, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+LIVE_OPS = Path(sys.executable).with_name("live-ops")
+
+
+def live_ops(*args: str, api_url: str | None = None, cwd: Path = REPO, env: dict[str, str] | None = None):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("LIVE_OPS_")}
+    environ.pop("PYTHONPATH", None)  # the installed package, not the working tree
+    if api_url:
+        environ["PREFECT_API_URL"] = api_url
+    environ.update(env or {})
+    return subprocess.run([str(LIVE_OPS), *args], cwd=cwd, env=environ, capture_output=True, text=True, timeout=180)
+
+
+def test_console_script_is_installed() -> None:
+    assert LIVE_OPS.exists(), "install the package first: pip install '.[test]'"
+
+
+def test_help_imports_neither_prefect_nor_ccxt() -> None:
+    code = ("import sys, flows.cli as c\n"
+            "try:\n    c.main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'prefect', 'ccxt'})\n"
+            "print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True,
+                         env={**os.environ, "PYTHONPATH": "src:."})
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_usage_errors_exit_2() -> None:
+    result = live_ops("orders", "--json")
+    assert result.returncode == 2
+    assert "--signals" in json.loads(result.stdout)["error"]
+    assert live_ops("nonsense").returncode == 2
+    both = live_ops("orders", "--signals", "x.csv", "--enforce-live-risk", "--skip-live-risk")
+    assert both.returncode == 2 and "not allowed with" in both.stderr
+
+
+def test_bad_config_is_one_line_json_error(tmp_path: Path) -> None:
+    bad = tmp_path / "c.toml"
+    bad.write_text('[environment]\nmode = "paper"\n[live_risk]\nmax_order_notional = -1\n[live_alerts]\n')
+    result = live_ops("portfolio", "--config", str(bad), "--json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == {
+        "error": f"{bad}: live_risk.max_order_notional: Input should be greater than 0 (got -1)"
+    }
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.prefect
+def test_health_json_is_ok_on_the_example_config(prefect_api: str, write_config) -> None:
+    result = live_ops("health", "--json", "--config", str(write_config()), api_url=prefect_api)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)  # stdout is exactly one JSON document
+    assert report["overall_status"] == "OK" and report["mode"] == "paper"
+    assert report["checked_at"].endswith("Z")
+
+
+@pytest.mark.prefect
+def test_health_missing_config_is_fail_json_exit_1(prefect_api: str, tmp_path: Path) -> None:
+    result = live_ops("health", "--json", "--config", str(tmp_path / "none.toml"), api_url=prefect_api)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["overall_status"] == "FAIL" and "config file not found" in report["config_errors"][0]
+
+
+@pytest.mark.prefect
+def test_portfolio_json_shows_paper_positions(prefect_api: str, write_config, tmp_path: Path) -> None:
+    env = {"LIVE_OPS_CONFIG": str(write_config())}  # the default config path comes from the environment
+    result = live_ops("portfolio", "--json", "--starting-cash", "10500", api_url=prefect_api, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    positions = {p["symbol"]: p for p in data["positions"]}
+    assert positions["BTC/EUR"] == {
+        "symbol": "BTC/EUR", "side": "long", "size": 0.05, "entry_price": 58000.0, "mark_price": 60000.0,
+        "notional": 3000.0, "unrealized_pnl": 100.0, "realized_pnl": 0.0,
+    }
+    assert positions["ETH/EUR"]["side"] == "short" and positions["ETH/EUR"]["unrealized_pnl"] == 50.0
+    assert data["equity"] == 10190.0 and data["free_cash"] == 10000.0 and data["quote_currency"] == "EUR"
+    assert data["totals"]["total_notional"] == 5100.0
+    assert data["risk"]["severity"] == "OK" and data["risk"]["metrics"]["daily_pnl"] == -310.0
+    text = live_ops("portfolio", "--no-risk", api_url=prefect_api, env=env, cwd=tmp_path)
+    assert text.returncode == 0 and "BTC/EUR" in text.stdout and "Risk:" not in text.stdout
