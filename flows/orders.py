@@ -1,0 +1,67 @@
+"""`order_preview_flow`: what would these signals trade, and would it breach a limit? Never sends."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from prefect import flow
+from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
+
+from live_ops.exchange import build_gateway
+from live_ops.orders import OrderPreview, order_notional, preview_name
+from tasks.config import load_config
+from tasks.orders import build_orders, evaluate_order_risk, export_orders, fetch_market_data, load_signal_file
+from tasks.portfolio import snapshot_portfolio, start_of_day_equity
+
+
+def _run_name() -> str:
+    params = flow_run.parameters
+    return f"order preview {params.get('tag') or Path(str(params.get('signals_path', ''))).name}"
+
+
+@flow(name="order-preview", flow_run_name=_run_name, log_prints=False)
+async def order_preview_flow(
+    signals_path: str,
+    config_path: str = "config/config.toml",
+    notional: float | None = None,
+    evaluate_risk: bool = True,
+    enforce_live_risk: bool = False,
+    tag: str | None = None,
+    out_path: str | None = None,
+) -> OrderPreview:
+    """Preview the orders a forward-signals CSV would send and check them on top of the portfolio.
+
+    Args:
+        signals_path: signals CSV (columns symbol, direction; optional as_of, strategy_key, run_name,
+            size_hint, comment, extra_json, generated_at) on the machine that runs the flow.
+        config_path: path of the TOML config on the machine that runs the flow.
+        notional: notional per order in the quote currency (default: [live_risk].default_order_notional).
+        evaluate_risk: evaluate the orders on top of the portfolio against [live_risk] (false: skip).
+        enforce_live_risk: a BREACH blocks the preview even when [live_risk].block_on_violation is false.
+        tag: name of this preview (letters, digits, - and _); default preview-YYYYmmdd-HHMMSS.
+        out_path: also write the previewed orders as CSV here (not written when the preview is blocked).
+    """
+    created_at = datetime.now(timezone.utc)
+    name = preview_name(tag, created_at)
+    config = load_config(config_path)
+    batch = load_signal_file(signals_path)
+    per_order = order_notional(notional, config.live_risk.default_order_notional)
+    # one gateway per run, shared by every task, so markets load once and the quote read is one call
+    gateway = build_gateway(config)
+    try:
+        snapshot = snapshot_portfolio(gateway, config.mode) if evaluate_risk else None
+        market = fetch_market_data(gateway, batch.symbols())
+        # quote(): a 100k-signal batch is one value, not a collection for Prefect to walk
+        preview = build_orders(gateway, quote(batch), market, per_order, config, name, created_at)
+    finally:
+        gateway.close()
+    if snapshot is not None:
+        daily = start_of_day_equity(config, snapshot, None)
+        preview = evaluate_order_risk(config, snapshot, quote(preview), market, daily, enforce_live_risk)
+        # ALERTS: the lead adds the alert task here, e.g. a RISK_LIMIT_WARNING_ORDERS /
+        # RISK_LIMIT_VIOLATION_ORDERS event from `preview.risk` when its severity is not OK.
+    if out_path and not preview.blocked:
+        preview = export_orders(quote(preview), out_path)
+    return preview

@@ -1,0 +1,60 @@
+"""`--out`: the previewed orders as CSV for downstream execution tooling, written atomically.
+
+The file is written to a temporary sibling, flushed to disk and renamed over the target, so a
+reader polling for it never sees a half-written file. Numbers are written in plain decimal
+notation (never `1e-05`), exactly as the preview holds them.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from live_ops.errors import InputError
+from live_ops.orders.preview import OrderPreview
+
+COLUMNS = (
+    "preview_name", "client_order_id", "symbol", "side", "order_type", "quantity", "price", "notional", "row",
+    "as_of", "strategy_key", "run_name", "size_hint", "comment", "extra_json", "generated_at",
+)
+
+
+def plain(value: float) -> str:
+    """Return `value` in plain decimal notation with no exponent and no trailing zeros (1e-05 -> 0.00001)."""
+    return format(Decimal(repr(value)).normalize(), "f")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return plain(value)
+    return str(value)
+
+
+def write_orders_csv(preview: OrderPreview, path: Path | str) -> Path:
+    """Write `preview`'s orders to `path` (replacing it atomically); return the path written."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the orders CSV ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            fields = COLUMNS[1:]
+            for order in preview.orders:
+                writer.writerow([preview.preview_name, *(_cell(getattr(order, c)) for c in fields)])
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the file is for other tools to read
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write the orders CSV ({exc.strerror})") from None
+    return path
