@@ -1,0 +1,40 @@
+"""What a status report run returns: the verdict and the files, for the CLI, the UI and scripts."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from live_ops.health import OverallStatus
+
+
+class ReportResult(BaseModel):
+    """The outcome of one `status_report_flow` run."""
+
+    overall_status: OverallStatus
+    files: list[str] = Field(description="the archived reports (.md / .html), in the order written")
+    sidecar: str = Field(description="the JSON data the reports were rendered from")
+    index: str
+    artifact_key: str
+    risk_severity: str | None = None
+    deleted: int = Field(0, description="reports removed by retention in this run")
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """Return 1 when health is FAIL (the report is still written), else 0."""
+        return 1 if self.overall_status == "FAIL" else 0
+
+    def cli_payload(self) -> dict[str, object]:
+        """Return the `live-ops report --json` document (SPEC §2)."""
+        return {"overall_status": self.overall_status, "files": list(self.files)}
+
+    def text(self) -> str:
+        """Return the run as the operator reads it in a terminal."""
+        risk = f", risk {self.risk_severity}" if self.risk_severity else ""
+        lines = [f"Status report: health {self.overall_status}{risk}"]
+        lines += [f"  wrote {path}" for path in self.files]
+        lines.append(f"  index {self.index}  (artifact {self.artifact_key})")
+        if self.deleted:
+            lines.append(f"  retention removed {self.deleted} old report files")
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""The status snapshot: everything a status report shows, computed once.
+
+One `StatusSnapshot` feeds the Markdown, the HTML, the JSON sidecar, the Prefect artifacts and
+the CLI JSON. It holds results (health, portfolio with risk, recent alerts, notes), never
+formatting; `live_ops.reporting.view` turns it into display strings and chart geometry.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from live_ops.health import HealthReport, OverallStatus
+from live_ops.portfolio import PortfolioSnapshot
+from live_ops.reporting.notes import OperatorNotes
+
+
+class AlertRow(BaseModel):
+    """One row of the alert history as the report shows it."""
+
+    ts: datetime
+    level: str
+    source: str
+    code: str
+    message: str
+
+    @classmethod
+    def from_record(cls, record: Any) -> AlertRow:
+        """Return the row of an alert record (a mapping or an object with the same attributes)."""
+        get = record.get if isinstance(record, dict) else lambda name: getattr(record, name)
+        return cls(ts=get("ts"), level=str(get("level")), source=str(get("source")), code=str(get("code")),
+                   message=str(get("message")))
+
+
+class StatusSnapshot(BaseModel):
+    """What one status report was rendered from (also written as the report's .json sidecar)."""
+
+    generated_at: datetime = Field(description="UTC time of the run; the report's file name uses it")
+    tag: str | None = None
+    health: HealthReport
+    portfolio: PortfolioSnapshot | None = Field(None, description="None when the exchange could not be read")
+    portfolio_error: str | None = Field(None, description="why there is no portfolio, when there is none")
+    alerts: list[AlertRow] = Field(default_factory=list, description="recent alerts, newest first")
+    alerts_note: str | None = Field(None, description="why the alert list may be incomplete")
+    notes: OperatorNotes = Field(default_factory=OperatorNotes)
+
+    @property
+    def overall_status(self) -> OverallStatus:
+        return self.health.overall_status
+
+    @property
+    def risk_severity(self) -> str | None:
+        """Return the portfolio's risk severity (None when risk was not evaluated)."""
+        if self.portfolio is None or self.portfolio.risk is None:
+            return None
+        return self.portfolio.risk.severity.value
+
+    def summary(self) -> dict[str, Any]:
+        """Return the few fields the archive index lists for this report."""
+        return {
+            "generated_at": self.generated_at.isoformat(),
+            "tag": self.tag,
+            "overall_status": self.overall_status,
+            "risk_severity": self.risk_severity,
+            "mode": self.health.mode,
+        }
+
+    def sidecar_json(self) -> str:
+        """Return the JSON sidecar: the summary first, then the full snapshot."""
+        # the summary is duplicated up front so the index can be rebuilt without re-deriving it
+        return _Sidecar(summary=self.summary(), snapshot=self).model_dump_json(indent=1)
+
+
+class _Sidecar(BaseModel):
+    summary: dict[str, Any]
+    snapshot: StatusSnapshot
