@@ -130,7 +130,7 @@ def archive_report(output_dir: Path | str, stem: str, documents: dict[str, str],
     parts = [*((ext, text) for ext, text in documents.items()), ("json", sidecar)]
     for n in range(1, MAX_COLLISIONS + 1):
         name = stem if n == 1 else f"{stem}-{n}"
-        if any((directory / f"{name}.{ext}").exists() for ext, _ in parts):
+        if any((directory / f"{name}.{ext}").exists() for ext in REPORT_EXTENSIONS):
             continue
         written: list[Path] = []
         for ext, text in parts:

@@ -17,6 +17,7 @@ _TONE = {"OK": "ok", "pass": "ok", "DEGRADED": "warn", "warn": "warn", "WARNING"
          "FAIL": "bad", "fail": "bad", "BREACH": "bad", "CRITICAL": "bad", "INFO": "info"}
 CHART_MAX_BARS = 20  # a glanceable chart; the full list is in the limits table
 CHART_LABEL_W, CHART_PLOT_W, CHART_ROW_H, CHART_PAD = 150.0, 400.0, 24.0, 70.0
+CHART_TEXT_W = 150.0  # room a value label needs to the right of its bar
 
 
 def tone(status: str | None) -> str:
@@ -80,6 +81,7 @@ class Bar:
     text_y: float
     width: float
     value_x: float
+    text_anchor: str  # "start" right of the bar, "end" inside a bar too long to leave room
     text: str
     tone: str
 
@@ -141,7 +143,7 @@ class ReportView:
     notes_warning: str | None = None
 
 
-def exposure_chart(details: list[LimitDetail]) -> Chart | None:
+def exposure_chart(details: list[LimitDetail], quote: str = "") -> Chart | None:
     """Return the chart of the per-symbol exposure limits, worst first (None when there are none)."""
     rows = sorted((d for d in details if d.limit_name == "max_symbol_exposure_notional" and d.symbol),
                   key=lambda d: (-d.ratio, d.symbol or ""))
@@ -155,9 +157,11 @@ def exposure_chart(details: list[LimitDetail]) -> Chart | None:
     for index, detail in enumerate(shown):
         y = 8.0 + index * CHART_ROW_H
         width = max(detail.ratio * scale, 1.0)
+        inside = width + CHART_TEXT_W > CHART_PLOT_W + CHART_PAD
         bars.append(Bar(
-            label=(detail.symbol or "")[:20], rect_y=y + 4, text_y=y + CHART_ROW_H * 0.62, width=round(width, 2),
-            value_x=round(CHART_LABEL_W + width + 4, 2), text=f"{money(detail.current_value)} ({detail.ratio:.0%})",
+            label=(detail.symbol or "")[:20], rect_y=y + 4, text_y=round(y + CHART_ROW_H * 0.62, 2),
+            width=round(width, 2), value_x=round(CHART_LABEL_W + (width - 4 if inside else width + 4), 2),
+            text_anchor="end" if inside else "start", text=f"{money(detail.current_value)} ({detail.ratio:.0%})",
             tone=tone(detail.severity.value),
         ))
     plot_bottom = 8.0 + len(shown) * CHART_ROW_H
@@ -166,7 +170,7 @@ def exposure_chart(details: list[LimitDetail]) -> Chart | None:
         bars=bars, width=CHART_LABEL_W + CHART_PLOT_W + CHART_PAD, height=plot_bottom + 22,
         plot_x=CHART_LABEL_W, plot_bottom=plot_bottom, label_y=plot_bottom + 16,
         limit_x=round(CHART_LABEL_W + scale, 2), warn_x=round(CHART_LABEL_W + factor * scale, 2),
-        limit_text=f"limit {money(shown[0].limit_value)}", hidden=len(rows) - len(shown),
+        limit_text=f"limit {money(shown[0].limit_value)} {quote}".rstrip(), hidden=len(rows) - len(shown),
     )
 
 
@@ -217,5 +221,5 @@ def build_view(snapshot: StatusSnapshot, *, notes_html: str | None = None) -> Re
                      f"{d.ratio:.0%}", d.severity.value, tone(d.severity.value), d.message)
             for d in risk.limit_details
         ]
-        view.chart = exposure_chart(risk.limit_details)
+        view.chart = exposure_chart(risk.limit_details, portfolio.quote_currency)
     return view
