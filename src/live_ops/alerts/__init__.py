@@ -1,0 +1,43 @@
+"""Alerting: events from results, sinks per channel, a dispatcher that isolates them, a history.
+
+    events.py      AlertEvent, levels, builders (risk, health, flow failure) and recoveries
+    sinks/         log, stderr, webhook, slack: each send(event) -> DeliveryResult, never raises
+    dispatcher.py  min_level filter, dedup, every sink in its own bounded thread
+    history.py     the alert tables in the state database; queries for `live-ops alerts`
+    service.py     Alerter: what flows and hooks call
+"""
+
+from live_ops.alerts.dispatcher import Dispatcher, EventOutcome, build_sinks
+from live_ops.alerts.events import (
+    AlertEvent,
+    AlertLevel,
+    Assessment,
+    OpenAlert,
+    assess_health,
+    assess_risk,
+    flow_failure_event,
+    recoveries,
+    redact_text,
+)
+from live_ops.alerts.history import AlertHistory, StoredAlert
+from live_ops.alerts.service import Alerter, alert_health_without_config, fallback_dispatcher
+
+__all__ = [
+    "AlertEvent",
+    "AlertHistory",
+    "AlertLevel",
+    "Alerter",
+    "alert_health_without_config",
+    "Assessment",
+    "Dispatcher",
+    "EventOutcome",
+    "OpenAlert",
+    "StoredAlert",
+    "assess_health",
+    "assess_risk",
+    "build_sinks",
+    "fallback_dispatcher",
+    "flow_failure_event",
+    "recoveries",
+    "redact_text",
+]

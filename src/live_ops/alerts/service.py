@@ -1,0 +1,73 @@
+"""The calls flows and hooks make: assess a result, add recoveries, dispatch, record.
+
+Kept apart from the dispatcher so that the rule "what alerted before and is fine now gets an
+INFO recovery" lives in the core, not in a Prefect task.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+
+from live_ops.alerts.dispatcher import Dispatcher, EventOutcome
+from live_ops.alerts.events import (
+    Assessment,
+    RiskSource,
+    assess_health,
+    assess_risk,
+    flow_failure_event,
+    recoveries,
+)
+from live_ops.alerts.history import AlertHistory
+from live_ops.config.models import AlertsConfig, LiveOpsConfig
+from live_ops.errors import StateError
+from live_ops.health import HealthReport
+from live_ops.risk import RiskResult
+
+
+class Alerter:
+    """Raises alerts for one config: its sinks, its state database, an injectable clock and sleep."""
+
+    def __init__(self, config: LiveOpsConfig, *, environ: Mapping[str, str] | None = None,
+                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+        self.config = config
+        self.history = AlertHistory(config.state.path)
+        self.dispatcher = Dispatcher.from_config(config.live_alerts, history=self.history, environ=environ,
+                                                 sleep=sleep)
+        self.clock = clock
+
+    def assess(self, assessment: Assessment) -> list[EventOutcome]:
+        """Dispatch the assessment's events plus a recovery for each earlier alert now OK; return outcomes."""
+        try:
+            open_alerts = self.history.open_alerts(assessment.source)
+        except StateError:
+            open_alerts = []  # the dispatcher logs the broken history; firing alerts still go out
+        events = [*assessment.events, *recoveries(assessment, open_alerts, now=self.clock())]
+        return self.dispatcher.dispatch(events) if events else []
+
+    def risk(self, result: RiskResult, source: RiskSource) -> list[EventOutcome]:
+        """Alert on a risk result from `portfolio` or `orders`; return the outcomes."""
+        return self.assess(assess_risk(result, source=source, now=self.clock(),
+                                       block_on_violation=self.config.live_risk.block_on_violation))
+
+    def health(self, report: HealthReport) -> list[EventOutcome]:
+        """Alert on a health report (DEGRADED/FAIL checks, recoveries); return the outcomes."""
+        return self.assess(assess_health(report, now=self.clock()))
+
+    def flow_failure(self, *, flow: str, run_name: str, run_id: str, state: str, reason: str) -> list[EventOutcome]:
+        """Send the CRITICAL alert for a failed or crashed flow run; return the outcomes."""
+        event = flow_failure_event(flow=flow, run_name=run_name, run_id=run_id, state=state, reason=reason,
+                                   now=self.clock())
+        return self.dispatcher.dispatch([event])
+
+
+def alert_health_without_config(report: HealthReport, *, environ: Mapping[str, str] | None = None) -> list[EventOutcome]:
+    """Alert on a health report whose config did not load: default sinks, no history; return the outcomes."""
+    return fallback_dispatcher(environ=environ).dispatch(assess_health(report, now=datetime.now(timezone.utc)).events)
+
+
+def fallback_dispatcher(*, environ: Mapping[str, str] | None = None) -> Dispatcher:
+    """Return a dispatcher for when the config cannot be read: the default log and stderr sinks, no history."""
+    return Dispatcher.from_config(AlertsConfig(), environ=environ)

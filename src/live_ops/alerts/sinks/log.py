@@ -1,0 +1,29 @@
+"""The `log` sink: an event becomes one Python logging record on `live_ops.alerts`."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from live_ops.alerts.events import AlertEvent, AlertLevel
+from live_ops.alerts.sinks.base import DeliveryResult
+
+_LOG_LEVEL = {AlertLevel.INFO: logging.INFO, AlertLevel.WARNING: logging.WARNING, AlertLevel.CRITICAL: logging.CRITICAL}
+
+
+class LogSink:
+    """Logs each event at the matching logging level (INFO, WARNING, CRITICAL)."""
+
+    name = "log"
+
+    def __init__(self, logger: logging.Logger | None = None) -> None:
+        self.logger = logger or logging.getLogger("live_ops.alerts")
+        self.target = f"logger:{self.logger.name}"
+
+    def send(self, event: AlertEvent) -> DeliveryResult:
+        """Log `event`; return a `sent` result."""
+        started = time.perf_counter()
+        self.logger.log(_LOG_LEVEL[event.level], "ALERT %s %s %s [%s]: %s", event.level.value, event.source,
+                        event.code, event.subject, event.message)
+        return DeliveryResult(self.name, self.target, "sent", attempts=1,
+                              duration_ms=(time.perf_counter() - started) * 1000)
