@@ -23,6 +23,7 @@ MRO (most specific first), and this module never imports ccxt.
       RestrictedLocation                 ExchangeNotSupported     fail     no
     InvalidProxySettings                 ConfigError              fail     no
     BadRequest, ExchangeError, BaseError ExchangeError            fail     no
+      ... with HTTP 5xx                  ExchangeUnavailable      fail     yes
 
 Messages are built here, never copied from ccxt: ccxt's text carries full URLs (with the
 request signature) and raw bodies. We keep the venue's short reason ("msg"/"retMsg") and the
@@ -134,13 +135,18 @@ def translate(
                                        f"({type(exc).__name__})")
         return ExchangeError(f"{venue}: {operation}: unexpected failure ({type(exc).__name__})")
     cls, what = CCXT_ERROR_MAP[name]
+    if cls is ExchangeError and http_status is not None and http_status >= 500:
+        # a body code ccxt files under a generic class (binanceusdm's "server busy" -1004 arrives as
+        # OperationRejected) still came with a 5xx: the exchange is down or overloaded
+        cls, what = (ExchangeTimeout, "no answer in time (gateway timeout)") if http_status == 504 else (
+            ExchangeUnavailable, "the exchange failed to serve the request (overloaded or down)")
     text = str(exc)
     reason = venue_reason(text)
     status = f"HTTP {http_status}" if http_status and http_status >= 400 else ""
     if issubclass(cls, ExchangeRateLimited) and (http_status == 418 or _BANNED.search(text)):
         cls, what = ExchangeBanned, "IP banned by the exchange: stop and wait out the ban"
     if cls is ExchangeTimeout and timeout_s is not None:
-        what = f"no answer within {timeout_s:g} s"
+        what = f"no answer within {round(timeout_s, 1):g} s"
     if cls is ExchangeUnavailable and name in ("NetworkError", "ExchangeClosedByUser") and url_host(text):
         what = f"{what}: cannot connect to {url_host(text)}"
     said = "; ".join(part for part in (status, reason) if part)
