@@ -1,0 +1,114 @@
+"""`status_report_flow` under the session's Prefect harness, and `live-ops report` as a subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.prefect
+
+# loads, but the exchange check fails: testnet without keys against a closed local port
+FAILING_EXCHANGE = {'mode = "paper"': 'mode = "testnet"', 'api_base_url = ""': 'api_base_url = "http://127.0.0.1:9"'}
+
+
+def _run_flow(**params):
+    from flows.report import status_report_flow
+
+    return asyncio.run(status_report_flow(**params))
+
+
+async def _artifacts(key: str) -> list:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    async with get_client() as client:
+        return await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+
+
+def live_ops(api_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIVE_OPS_")}
+    env.update(PREFECT_API_URL=api_url, PYTHONPATH=os.pathsep.join(["src", "."]))
+    return subprocess.run([sys.executable, "-m", "flows.cli", "report", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
+def test_report_flow_archives_both_formats_and_publishes_artifacts(prefect_api: str, write_config,
+                                                                   tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("Desk: **quiet** session\n")
+    result = _run_flow(config_path=write_config(), format="both", tag="daily", notes_file=notes)
+    out = tmp_path / "reports"  # [reports].output_dir of the written config
+    assert result.overall_status == "OK" and result.risk_severity == "OK" and result.exit_code == 0
+    assert [Path(f).suffix for f in result.files] == [".md", ".html"]
+    assert all(Path(f).parent == out and Path(f).exists() for f in result.files)
+    assert "Desk: **quiet** session" in Path(result.files[0]).read_text()
+    assert "<strong>quiet</strong>" in Path(result.files[1]).read_text()
+    assert Path(result.index) == out / "index.html" and Path(result.files[1]).name in Path(result.index).read_text()
+    assert result.artifact_key == "live-status-daily"
+    [markdown] = [a for a in asyncio.run(_artifacts("live-status-daily")) if a.data == Path(result.files[0]).read_text()]
+    assert markdown.type == "markdown"
+    [table] = asyncio.run(_artifacts("live-status-daily-positions"))[:1]
+    assert table.type == "table" and "BTC/EUR" in str(table.data)
+    [link] = asyncio.run(_artifacts("live-status-daily-file"))[:1]
+    assert Path(result.files[1]).resolve().as_uri() in str(link.data)  # Prefect stores links as Markdown
+
+
+def test_report_flow_fail_health_is_reported_not_hidden(prefect_api: str, write_config, tmp_path: Path) -> None:
+    result = _run_flow(config_path=write_config(replace=FAILING_EXCHANGE), output_dir=tmp_path / "out")
+    assert result.overall_status == "FAIL" and result.exit_code == 1
+    [md] = [Path(f) for f in result.files]
+    text = md.read_text()
+    assert md.parent == tmp_path / "out" and "Overall status: **FAIL**" in text
+    assert "**Portfolio unavailable:** the exchange check failed" in text
+    assert result.artifact_key == "live-status-adhoc"
+
+
+def test_report_flow_broken_config_still_writes_a_fail_report(prefect_api: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[environment\n")
+    result = _run_flow(config_path=bad, output_dir=tmp_path / "out", tag="weekly")
+    assert result.overall_status == "FAIL" and "live_status_" in result.files[0]
+    assert "invalid TOML" in Path(result.files[0]).read_text() or "bad.toml" in Path(result.files[0]).read_text()
+
+
+def test_report_flow_bad_tag_fails_before_writing(prefect_api: str, write_config, tmp_path: Path) -> None:
+    from live_ops.errors import UsageError
+
+    with pytest.raises(UsageError):
+        _run_flow(config_path=write_config(), tag="../../etc", output_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_report_json_is_status_and_files(prefect_api: str, write_config, tmp_path: Path) -> None:
+    result = live_ops(prefect_api, "--config", str(write_config()), "--format", "both", "--tag", "cli", "--json",
+                      "--notes-file", str(tmp_path / "missing.md"))
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)  # stdout is exactly one JSON document
+    assert set(payload) == {"overall_status", "files"} and payload["overall_status"] == "OK"
+    assert [Path(f).suffix for f in payload["files"]] == [".md", ".html"] and all(Path(f).exists() for f in payload["files"])
+    assert "missing.md not found" in result.stderr  # the warning reaches the operator
+    assert "missing.md not found" in Path(payload["files"][0]).read_text()
+
+
+def test_cli_report_fail_health_exits_1_after_writing(prefect_api: str, write_config, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = live_ops(prefect_api, "--config", str(write_config(replace=FAILING_EXCHANGE)), "--output-dir", str(out),
+                      "--json")
+    assert result.returncode == 1, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["overall_status"] == "FAIL" and Path(payload["files"][0]).exists()
+
+
+def test_cli_report_bad_tag_is_a_usage_error(prefect_api: str, write_config, tmp_path: Path) -> None:
+    result = live_ops(prefect_api, "--config", str(write_config()), "--tag", "../x", "--json",
+                      "--output-dir", str(tmp_path / "out"))
+    assert result.returncode == 2 and "--tag" in json.loads(result.stdout)["error"]
+    assert not (tmp_path / "out").exists()
