@@ -76,7 +76,7 @@ async def status_report_flow(
     portfolio, portfolio_error = _portfolio(health, config)
     if portfolio_error:
         get_run_logger().warning("portfolio unavailable: %s", portfolio_error)
-    alerts, alerts_note = recent_alerts(config)
+    alerts, alerts_note = recent_alerts(config, generated_at)
     notes = operator_notes(notes_file)
     snapshot = StatusSnapshot(generated_at=generated_at, tag=tag, health=health, portfolio=portfolio,
                               portfolio_error=portfolio_error, alerts=alerts, alerts_note=alerts_note, notes=notes)

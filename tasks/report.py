@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from live_ops.alerts.history import AlertHistory
 from live_ops.config.models import LiveOpsConfig
+from live_ops.errors import StateError
 from live_ops.reporting import (
     AlertRow,
     ArchivedReport,
@@ -27,24 +29,22 @@ from live_ops.reporting import (
 )
 
 RECENT_ALERTS_LIMIT = 20
+RECENT_ALERTS_WINDOW = timedelta(days=7)
 
 
 @task(name="recent-alerts", cache_policy=NO_CACHE)
-def recent_alerts(config: LiveOpsConfig | None) -> tuple[list[AlertRow], str | None]:
-    """Return the most recent alerts from the state database, newest first, and a note if incomplete."""
-    logger = get_run_logger()
-    try:
-        from live_ops.alerts import history  # lands with the alerts issue
-    except ImportError:
-        history = None
-    if history is None or not hasattr(history, "recent_alerts"):
-        logger.info("alert history is not available in this build: the report lists no alerts")
-        return [], "Alert history is not available in this build."
+def recent_alerts(config: LiveOpsConfig | None, now: datetime) -> tuple[list[AlertRow], str | None]:
+    """Return the alerts of the last 7 days from the state database (newest 20 first), and a note if incomplete."""
     if config is None:
         return [], "The config did not load: the alert history could not be read."
-    rows = [AlertRow.from_record(r) for r in history.recent_alerts(config.state.path, limit=RECENT_ALERTS_LIMIT)]
-    logger.info("%d recent alerts from %s", len(rows), config.state.path)
-    return rows, None
+    try:
+        stored = AlertHistory(config.state.path).query(since=now - RECENT_ALERTS_WINDOW, limit=RECENT_ALERTS_LIMIT)
+    except StateError as exc:  # an unreadable history must not cost the operator the whole report
+        get_run_logger().warning("alert history unavailable: %s", exc)
+        return [], f"The alert history could not be read: {exc}"
+    get_run_logger().info("%d alerts in the last %d days from %s", len(stored), RECENT_ALERTS_WINDOW.days,
+                          config.state.path)
+    return [AlertRow.from_record(alert) for alert in stored], None
 
 
 @task(name="operator-notes", cache_policy=NO_CACHE)

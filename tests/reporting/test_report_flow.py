@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -42,14 +43,22 @@ def live_ops(api_url: str, *args: str) -> subprocess.CompletedProcess:
 
 def test_report_flow_archives_both_formats_and_publishes_artifacts(prefect_api: str, write_config,
                                                                    tmp_path: Path) -> None:
+    from live_ops.alerts.events import AlertEvent, AlertLevel
+    from live_ops.alerts.history import AlertHistory
+
     notes = tmp_path / "notes.md"
     notes.write_text("Desk: **quiet** session\n")
+    AlertHistory(tmp_path / "state.db").record(  # the state path of the written config
+        AlertEvent(ts=datetime.now(timezone.utc), level=AlertLevel.WARNING, source="portfolio",
+                   code="RISK_LIMIT_WARNING_PORTFOLIO", message="BTC/EUR exposure <at 85%>"), [])
     result = _run_flow(config_path=write_config(), format="both", tag="daily", notes_file=notes)
     out = tmp_path / "reports"  # [reports].output_dir of the written config
     assert result.overall_status == "OK" and result.risk_severity == "OK" and result.exit_code == 0
     assert [Path(f).suffix for f in result.files] == [".md", ".html"]
     assert all(Path(f).parent == out and Path(f).exists() for f in result.files)
     assert "Desk: **quiet** session" in Path(result.files[0]).read_text()
+    assert "| WARNING | portfolio | RISK_LIMIT_WARNING_PORTFOLIO | BTC/EUR exposure &lt;at 85%&gt; |" in Path(
+        result.files[0]).read_text()
     assert "<strong>quiet</strong>" in Path(result.files[1]).read_text()
     assert Path(result.index) == out / "index.html" and Path(result.files[1]).name in Path(result.index).read_text()
     assert result.artifact_key == "live-status-daily"

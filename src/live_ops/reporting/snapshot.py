@@ -30,8 +30,9 @@ class AlertRow(BaseModel):
     def from_record(cls, record: Any) -> AlertRow:
         """Return the row of an alert record (a mapping or an object with the same attributes)."""
         get = record.get if isinstance(record, dict) else lambda name: getattr(record, name)
-        return cls(ts=get("ts"), level=str(get("level")), source=str(get("source")), code=str(get("code")),
-                   message=str(get("message")))
+        level = get("level")
+        return cls(ts=get("ts"), level=str(getattr(level, "value", level)), source=str(get("source")),
+                   code=str(get("code")), message=str(get("message")))
 
 
 class StatusSnapshot(BaseModel):
