@@ -6,11 +6,14 @@ from datetime import datetime, timezone
 
 from prefect import flow
 
+from flows.hooks import alert_on_flow_failure
 from live_ops.health import HealthReport, skipped, summarize
+from tasks.alerts import raise_health_alerts
 from tasks.health import check_alerts, check_config, check_exchange, check_live_risk
 
 
-@flow(name="live-health", flow_run_name="live health {config_path}", log_prints=False)
+@flow(name="live-health", flow_run_name="live health {config_path}", log_prints=False,
+      on_failure=[alert_on_flow_failure], on_crashed=[alert_on_flow_failure])
 async def live_health_flow(config_path: str = "config/config.toml") -> HealthReport:
     """Run the config, exchange, alerts and live-risk checks and summarise them.
 
@@ -21,8 +24,12 @@ async def live_health_flow(config_path: str = "config/config.toml") -> HealthRep
     config_check, config = check_config(config_path)
     if config is None:
         checks = [config_check, skipped("exchange"), skipped("alerts"), skipped("live_risk")]
-        return summarize(checks, mode=None, checked_at=checked_at)
+        report = summarize(checks, mode=None, checked_at=checked_at)
+        raise_health_alerts(None, report)
+        return report
     # the exchange round trip is the slow one: the cheap checks run beside it
     futures = [check.submit(config) for check in (check_exchange, check_alerts, check_live_risk)]
     checks = [config_check, *(future.result() for future in futures)]
-    return summarize(checks, mode=config.mode, checked_at=checked_at)
+    report = summarize(checks, mode=config.mode, checked_at=checked_at)
+    raise_health_alerts(config, report)
+    return report

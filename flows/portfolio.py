@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from prefect import flow
 
+from flows.hooks import alert_on_flow_failure
 from live_ops.exchange import build_gateway
 from live_ops.portfolio import PortfolioSnapshot
+from tasks.alerts import raise_risk_alerts
 from tasks.config import load_config
 from tasks.portfolio import evaluate_portfolio_risk, snapshot_portfolio, start_of_day_equity
 
 
-@flow(name="portfolio", flow_run_name="portfolio {config_path}")
+@flow(name="portfolio", flow_run_name="portfolio {config_path}",
+      on_failure=[alert_on_flow_failure], on_crashed=[alert_on_flow_failure])
 async def portfolio_flow(
     config_path: str = "config/config.toml", evaluate_risk: bool = True, starting_cash: float | None = None
 ) -> PortfolioSnapshot:
@@ -30,4 +33,6 @@ async def portfolio_flow(
     if evaluate_risk:
         daily = start_of_day_equity(config, snapshot, starting_cash)
         snapshot = evaluate_portfolio_risk(config, snapshot, daily)
+        if snapshot.risk is not None:
+            raise_risk_alerts(config, snapshot.risk, "portfolio")
     return snapshot
