@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 
 import pytest
@@ -183,6 +184,7 @@ def test_ccxt_gateway_config_is_merged_and_never_verbose(exchange_config, exchan
     g = CcxtGateway(exchange_config(ccxt_config={"enableRateLimit": False, "options": {"defaultType": "swap"}}),
                     mode="live", environ=exchange_env)
     assert g._client.verbose is False and g._client.enableRateLimit is False
+    assert not g._client.logger.isEnabledFor(logging.DEBUG)  # ccxt's debug records hold the key header
     assert g._client.options["defaultType"] == "swap" and g._client.options["fetchMargins"] is False
     assert CcxtGateway(ExchangeConfig(id="binanceusdm"), mode="live", environ=exchange_env)._client.enableRateLimit
 
@@ -205,3 +207,14 @@ def test_ccxt_gateway_wrong_secret_is_rejected_by_the_exchange(exchange_config):
                     environ={"LIVE_OPS_API_KEY": DEFAULT_KEY, "LIVE_OPS_API_SECRET": DEFAULT_SECRET + "x"})
     with pytest.raises(ExchangeAuthError, match="Signature for this request is not valid"):
         g.fetch_holdings()
+
+
+def test_profiles_are_data_and_paths_pick_the_quote_entry():
+    from live_ops.exchange.profiles import GENERIC_DERIVATIVES, GENERIC_SPOT, profile_for, read_path
+
+    assert profile_for("kraken", "spot") is GENERIC_SPOT and profile_for("okx", "swap") is GENERIC_DERIVATIVES
+    info = {"result": {"list": [{"coin": [{"coin": "BTC", "equity": "1"}, {"coin": "USDT", "equity": "9.5"}]}]}}
+    assert read_path(info, ("result", "list", 0, "coin", {"coin": "{quote}"}, "equity"), quote="USDT") == "9.5"
+    assert read_path(info, ("result", "list", 3, "coin"), quote="USDT") is None
+    assert read_path([{"marginCoin": "USDT", "accountEquity": "7"}], ({"marginCoin": "{quote}"}, "accountEquity"),
+                     quote="USDT") == "7"

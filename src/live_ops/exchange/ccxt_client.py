@@ -8,6 +8,7 @@ imported inside `build_client` only (~0.8 s).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,6 +80,9 @@ def build_client(cfg: ExchangeConfig, profile_of, *, mode: str, environ: Mapping
     `profile_of(exchange_id, default_type)` picks the profile from ccxt's default market type.
     """
     import ccxt  # deferred: only code paths that talk to an exchange pay for it
+
+    # ccxt's DEBUG records carry the request headers, i.e. the API key: never let them through
+    logging.getLogger("ccxt").setLevel(max(logging.INFO, logging.getLogger("ccxt").level))
 
     if cfg.id not in ccxt.exchanges:
         raise ConfigError(f"[exchange].id: {cfg.id!r} is not a ccxt exchange id (e.g. binance, binanceusdm, bybit)")

@@ -35,13 +35,17 @@ class CcxtGateway:
 
     # -- the seam --------------------------------------------------------------------------------
     def _call(self, operation: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run one ccxt call; return its result or raise the classified `live_ops` error."""
+        """Run one ccxt call; return its result or raise the classified `live_ops` error.
+
+        The ccxt exception is not chained (`from None`): its text holds the full URL, and some
+        venues put the API key in the query string, so no traceback or task log may show it.
+        """
         try:
             return fn(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - this IS the translation seam
             raise translate(exc, venue=self.name, operation=operation, key_env=self._cfg.api_key_env,
                             http_status=self._client.live_ops_last_status,
-                            timeout_s=self._client.timeout / 1000) from exc
+                            timeout_s=self._client.timeout / 1000) from None
 
     @property
     def requests(self) -> int:
@@ -144,7 +148,7 @@ class CcxtGateway:
             return 0.0  # below one amount step: rounding down gives nothing
         except Exception as exc:  # noqa: BLE001 - the seam: unknown symbol and friends
             raise translate(exc, venue=self.name, operation=f"rounding {symbol}",
-                            key_env=self._cfg.api_key_env) from exc
+                            key_env=self._cfg.api_key_env) from None
         return float(text) if amount > 0 else -float(text)
 
     # -- health ----------------------------------------------------------------------------------

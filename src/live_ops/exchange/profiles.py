@@ -57,9 +57,11 @@ PROFILES: dict[str, ExchangeProfile] = {
         equity_path=("result", "list", 0, "coin", {"coin": "{quote}"}, "equity"),
         equity_source="unified-account equity of the quote coin (wallet + unrealized PnL) from wallet-balance",
     ),
+    # bitget's ccxt default type is spot: the desk reads its USDT-M futures account
     "bitget": ExchangeProfile(
-        account="derivatives", market_types=("spot", "swap"), demo=True,
-        equity_source="quote total + unrealized PnL of the open positions",
+        account="derivatives", market_types=("spot", "swap"), demo=True, options={"defaultType": "swap"},
+        equity_path=({"marginCoin": "{quote}"}, "accountEquity"),
+        equity_source="futures account equity of the quote coin (incl. unrealized PnL) from the accounts reply",
     ),
 }
 
