@@ -211,7 +211,13 @@ def check_live_risk(limits: LiveRiskConfig) -> CheckResult:
 
 
 def _problems(check: CheckResult) -> list[str]:
-    return [] if check.status == "pass" else list(check.messages)
+    """Return the messages of a check that did not pass; for a round trip, only its failing steps."""
+    if check.status == "pass":
+        return []
+    probes = check.details.get("probes")
+    if probes and len(probes) == len(check.messages):
+        return [message for message, probe in zip(check.messages, probes) if probe["status"] != "pass"]
+    return list(check.messages)
 
 
 def summarize(checks: list[CheckResult], *, mode: str | None, checked_at: datetime) -> HealthReport:

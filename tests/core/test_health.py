@@ -88,3 +88,22 @@ def test_exchange_error_fails_the_check_with_its_message() -> None:
     assert report.overall_status == "FAIL" and not report.exchange_ok
     assert report.exchange_errors == ["binanceusdm rejected the API key: check the API key in $LIVE_OPS_API_KEY"]
     assert report.checks[1].details["error_kind"] == "auth"
+
+
+def test_exchange_errors_list_only_the_failing_probes() -> None:
+    from live_ops.exchange.gateway import Probe
+
+    class HalfWorking:
+        name = "fake"
+
+        def probe(self, *, deadline_s: float):
+            return [Probe("status", "pass", "exchange status ok"),
+                    Probe("credentials", "fail", "key rejected: check the API key in $LIVE_OPS_API_KEY")]
+
+        def close(self) -> None:
+            pass
+
+    report = run_checks(EXAMPLE_CONFIG, build=lambda config: HalfWorking())
+    assert report.overall_status == "FAIL"
+    assert report.exchange_errors == ["key rejected: check the API key in $LIVE_OPS_API_KEY"]
+    assert len(report.checks[1].messages) == 2
