@@ -30,8 +30,12 @@ async def order_preview_flow(
     enforce_live_risk: bool = False,
     tag: str | None = None,
     out_path: str | None = None,
-) -> OrderPreview:
+) -> quote[OrderPreview]:
     """Preview the orders a forward-signals CSV would send and check them on top of the portfolio.
+
+    Returns the `OrderPreview` wrapped in Prefect's `quote` (`.unquote()` it): on return Prefect
+    walks every field of a result looking for futures, which for 100k orders and their risk
+    details takes longer than the whole preview; a quoted result is not walked.
 
     Args:
         signals_path: signals CSV (columns symbol, direction; optional as_of, strategy_key, run_name,
@@ -64,4 +68,4 @@ async def order_preview_flow(
         # RISK_LIMIT_VIOLATION_ORDERS event from `preview.risk` when its severity is not OK.
     if out_path and not preview.blocked:
         preview = export_orders(quote(preview), out_path)
-    return preview
+    return quote(preview)

@@ -27,7 +27,6 @@ def run(args: argparse.Namespace) -> Outcome:
         signals_path=str(args.signals), config_path=path, notional=args.notional,
         evaluate_risk=not args.skip_live_risk, enforce_live_risk=args.enforce_live_risk,
         tag=args.tag, out_path=args.out,
-    ))
-    payload = preview.model_dump(mode="json", exclude={"risk"} if args.skip_live_risk else None)
-    text = preview_text(preview, risk_skipped=args.skip_live_risk)
-    return Outcome(payload, text, EXIT_FAIL if preview.blocked else EXIT_OK)
+    )).unquote()
+    # with --skip-live-risk `risk` is None, which the model leaves out of its JSON
+    return Outcome(preview, preview_text(preview), EXIT_FAIL if preview.blocked else EXIT_OK)

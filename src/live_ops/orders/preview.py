@@ -78,9 +78,18 @@ class OrderPreview(BaseModel):
     total_notional: float
     orders: list[PreviewOrder]
     skipped: list[SkippedSignal]
-    risk: RiskResult | None = None
+    risk: RiskResult | None = Field(None, exclude_if=lambda risk: risk is None,
+                                    description="absent when the risk check was skipped")
     blocked: bool = Field(False, description="a BREACH with enforcement on: the orders must not be sent")
     out_path: str | None = Field(None, description="where the orders CSV was written, if it was")
+
+    def __repr__(self) -> str:
+        # a summary, not 100k orders: Python 3.11's asyncio.run() reprs the flow's result twice
+        # while restoring its SIGINT handler, and logs should not carry whole batches either
+        severity = self.risk.severity.value if self.risk is not None else None
+        return (f"OrderPreview(preview_name={self.preview_name!r}, num_signals={self.num_signals}, "
+                f"num_orders={self.num_orders}, skipped={len(self.skipped)}, risk={severity!r}, "
+                f"blocked={self.blocked})")
 
 
 @dataclass(frozen=True)
@@ -208,7 +217,9 @@ def build_preview(
             generated_at=signal.generated_at,
         ))
     ids = client_order_ids(name, len(drafts), token)
-    orders = [PreviewOrder(client_order_id=cid, **draft) for cid, draft in zip(ids, drafts)]
+    # every value above is already typed (floats computed here, strings from the parser), so the
+    # orders skip re-validation: for 100k orders that halves the time spent here
+    orders = [PreviewOrder.model_construct(client_order_id=cid, **draft) for cid, draft in zip(ids, drafts)]
     return OrderPreview(
         preview_name=name,
         created_at=created_at,

@@ -43,13 +43,16 @@ class Signal:
     generated_at: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class SignalBatch:
     """Every signal of one file, in file order, and the header columns that were not used."""
 
     path: str
     signals: tuple[Signal, ...]
     ignored_columns: tuple[str, ...] = field(default_factory=tuple)
+
+    def __repr__(self) -> str:
+        return f"SignalBatch(path={self.path!r}, signals={len(self.signals)})"  # never 100k rows in a log
 
     def symbols(self) -> list[str]:
         """Return the distinct symbols of the batch, in order of first appearance."""
@@ -132,8 +135,8 @@ def load_signals(path: Path | str) -> SignalBatch:
     try:
         for row in reader:
             start, last = last + 1, reader.line_num  # a quoted field may span several lines
-            if not row or not any(cell.strip() for cell in row):
-                continue
+            if not row or (not row[0].strip() and not any(cell.strip() for cell in row)):
+                continue  # a blank line, or one of empty cells (",,,"); row[0] short-circuits the usual case
             if len(row) > width:
                 raise InputError(f"{path} line {start}: {len(row)} fields but the header has {width} "
                                  f"(unquoted comma? extra value {row[width].strip()!r})")

@@ -29,7 +29,7 @@ def _risk(preview: OrderPreview) -> str:
     return "\n".join(lines + _more(len(flagged), MAX_ROWS, "limit findings"))
 
 
-def preview_text(preview: OrderPreview, *, risk_skipped: bool = False) -> str:
+def preview_text(preview: OrderPreview) -> str:
     """Return the preview as a header, an orders table, a skipped-signals table and the risk verdict."""
     ccy = preview.quote_currency
     lines = [
@@ -55,7 +55,7 @@ def preview_text(preview: OrderPreview, *, risk_skipped: bool = False) -> str:
                            right=(0,)))
         lines += _more(len(preview.skipped), len(shown_skipped), "skipped signals")
     lines.append("")
-    if risk_skipped or preview.risk is None:
+    if preview.risk is None:
         lines.append("Risk: not evaluated (--skip-live-risk)")
     else:
         lines.append(_risk(preview))
