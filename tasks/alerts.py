@@ -32,10 +32,13 @@ def _safely(what: str, call: Callable[[], list[EventOutcome]]) -> list[EventOutc
 
 
 @task(name="raise-risk-alerts", cache_policy=NO_CACHE)
-def raise_risk_alerts(config: LiveOpsConfig, risk: RiskResult,
-                      source: Literal["portfolio", "orders"]) -> list[EventOutcome]:
-    """Alert on a risk result's WARNING/BREACH limits and recoveries; return the outcomes ([] on failure)."""
-    return _safely(f"{source} risk", lambda: Alerter(config).risk(risk, source))
+def raise_risk_alerts(config: LiveOpsConfig, risk: RiskResult, source: Literal["portfolio", "orders"],
+                      block_on_violation: bool | None = None) -> list[EventOutcome]:
+    """Alert on a risk result's WARNING/BREACH limits and recoveries; return the outcomes ([] on failure).
+
+    `block_on_violation` makes a BREACH CRITICAL (default: `[live_risk].block_on_violation`).
+    """
+    return _safely(f"{source} risk", lambda: Alerter(config).risk(risk, source, block_on_violation=block_on_violation))
 
 
 @task(name="raise-health-alerts", cache_policy=NO_CACHE)

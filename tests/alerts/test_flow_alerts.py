@@ -67,3 +67,13 @@ def test_failing_flow_sends_critical_alert(prefect_api, write_config, receivers,
     assert (body["level"], body["code"], body["source"], body["subject"]) == (
         "CRITICAL", "FLOW_FAILED", "flow", "portfolio")
     assert "cannot" in body["message"] and body["context"]["state"] == "Failed"
+
+
+def test_failing_flow_with_unreadable_config_alerts_on_stderr(prefect_api, tmp_path, capsys) -> None:
+    from live_ops.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        asyncio.run(portfolio_flow(config_path=str(tmp_path / "missing.toml")))
+    err = capsys.readouterr().err
+    line = next(line for line in err.splitlines() if line.startswith("[ALERT CRITICAL]"))
+    assert "flow FLOW_FAILED" in line and "config file not found" in line

@@ -47,10 +47,15 @@ class Alerter:
         events = [*assessment.events, *recoveries(assessment, open_alerts, now=self.clock())]
         return self.dispatcher.dispatch(events) if events else []
 
-    def risk(self, result: RiskResult, source: RiskSource) -> list[EventOutcome]:
-        """Alert on a risk result from `portfolio` or `orders`; return the outcomes."""
-        return self.assess(assess_risk(result, source=source, now=self.clock(),
-                                       block_on_violation=self.config.live_risk.block_on_violation))
+    def risk(self, result: RiskResult, source: RiskSource, *, block_on_violation: bool | None = None
+             ) -> list[EventOutcome]:
+        """Alert on a risk result from `portfolio` or `orders`; return the outcomes.
+
+        A BREACH is CRITICAL when it blocks: `block_on_violation` (default: `[live_risk]`'s, which
+        `orders --enforce-live-risk` overrides to true).
+        """
+        blocking = self.config.live_risk.block_on_violation if block_on_violation is None else block_on_violation
+        return self.assess(assess_risk(result, source=source, now=self.clock(), block_on_violation=blocking))
 
     def health(self, report: HealthReport) -> list[EventOutcome]:
         """Alert on a health report (DEGRADED/FAIL checks, recoveries); return the outcomes."""
