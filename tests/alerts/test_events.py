@@ -42,6 +42,14 @@ def test_assess_risk_breach_is_warning_without_block_on_violation() -> None:
     assert (event.level, event.code, event.source) == (AlertLevel.WARNING, "RISK_LIMIT_VIOLATION_ORDERS", "orders")
 
 
+def test_assess_risk_orders_one_event_per_symbol_for_the_largest_order() -> None:
+    exposure = Exposure(quote_currency="EUR", symbol_notional={"BTC/EUR": 100.0}, open_positions=1, equity=1e4,
+                        order_notionals=[("BTC/EUR", 900.0), ("BTC/EUR", 2500.0), ("BTC/EUR", 1200.0)] * 1000)
+    a = assess_risk(evaluate_risk(exposure, LIMITS, None), source="orders", block_on_violation=True, now=T0)
+    (event,) = [e for e in a.events if e.subject == "max_order_notional:BTC/EUR"]
+    assert event.context["value"] == 2500.0 and event.level is AlertLevel.CRITICAL
+
+
 def test_assess_risk_all_ok_has_no_events() -> None:
     a = assess_risk(_risk(BTC_EUR=100.0), source="portfolio", block_on_violation=True, now=T0)
     assert a.events == [] and "max_total_exposure_notional" in a.ok

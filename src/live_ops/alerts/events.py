@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from live_ops.config.secrets import redact_url
 from live_ops.health import HealthReport
-from live_ops.risk import RiskResult, Severity
+from live_ops.risk import LimitDetail, RiskResult, Severity
 
 
 class AlertLevel(str, Enum):
@@ -112,23 +112,27 @@ def _subject(limit_name: str, symbol: str | None) -> str:
 
 
 def assess_risk(result: RiskResult, *, source: RiskSource, block_on_violation: bool, now: datetime) -> Assessment:
-    """Return one event per limit at WARNING or BREACH (the worst per subject) and the OK subjects.
+    """Return one event per limit at WARNING or BREACH (the worst, then largest, per subject) and the OK subjects.
 
     A BREACH is CRITICAL when `block_on_violation` (the desk treats it as a stop), else WARNING.
     """
     tag = source.upper()
-    firing: dict[str, AlertEvent] = {}
+    worst: dict[str, LimitDetail] = {}  # an order preview may hold thousands of details per symbol
     ok: dict[str, str] = {}
     for detail in result.limit_details:
         subject = _subject(detail.limit_name, detail.symbol)
         if detail.severity is Severity.OK:
             ok.setdefault(subject, detail.message)
-            continue
+        elif subject not in worst or (detail.severity.rank, detail.ratio) > (worst[subject].severity.rank,
+                                                                            worst[subject].ratio):
+            worst[subject] = detail
+    events = []
+    for subject, detail in worst.items():
+        ok.pop(subject, None)
         breach = detail.severity is Severity.BREACH
-        level = AlertLevel.CRITICAL if breach and block_on_violation else AlertLevel.WARNING
-        event = AlertEvent(
+        events.append(AlertEvent(
             ts=now,
-            level=level,
+            level=AlertLevel.CRITICAL if breach and block_on_violation else AlertLevel.WARNING,
             source=source,
             code=f"RISK_LIMIT_{'VIOLATION' if breach else 'WARNING'}_{tag}",
             subject=subject,
@@ -142,13 +146,8 @@ def assess_risk(result: RiskResult, *, source: RiskSource, block_on_violation: b
                 "symbol": detail.symbol,
                 "severity": detail.severity.value,
             },
-        )
-        current = firing.get(subject)
-        if current is None or event.level.rank > current.level.rank:
-            firing[subject] = event
-    for subject in firing:
-        ok.pop(subject, None)
-    return Assessment(source=source, events=list(firing.values()), ok=ok,
+        ))
+    return Assessment(source=source, events=events, ok=ok,
                       recovery_code=f"RISK_LIMIT_RECOVERED_{tag}", complete=bool(result.limit_details))
 
 
@@ -219,5 +218,3 @@ def recoveries(assessment: Assessment, open_alerts: Iterable[OpenAlert], *, now:
             recovers=alert.level,
         ))
     return events
-
-
