@@ -9,10 +9,10 @@ from typing import Literal
 from prefect import flow, get_run_logger
 
 from flows.health import live_health_flow
+from live_ops.config.models import LiveOpsConfig
 from live_ops.errors import LiveOpsError
 from live_ops.exchange import build_gateway
 from live_ops.health import HealthReport
-from live_ops.config.models import LiveOpsConfig
 from live_ops.portfolio import PortfolioSnapshot
 from live_ops.reporting import ReportResult, StatusSnapshot, output_directory, validate_tag
 from tasks.config import load_config

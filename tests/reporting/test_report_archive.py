@@ -172,3 +172,22 @@ def test_snapshot_sidecar_round_trips_through_the_index(write_config, tmp_path: 
                                       ("Weekly_EU", "live-status-weekly-eu"), ("__", "live-status-adhoc")])
 def test_artifact_key_is_lowercase_letters_digits_dashes(tag: str | None, key: str) -> None:
     assert artifact_key(tag) == key
+
+
+def test_maintain_archive_concurrent_runs_leave_an_index_listing_every_report(tmp_path: Path) -> None:
+    runs = 8
+    barrier = threading.Barrier(runs)
+
+    def run(i: int) -> None:
+        when = NOW + timedelta(minutes=i)
+        barrier.wait()
+        archive_report(tmp_path, report_stem(when, "daily" if i % 2 else "weekly"), {"md": "x"}, _sidecar(when))
+        maintain_archive(tmp_path, keep_days=90, now=NOW)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(runs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    html = (tmp_path / "index.html").read_text()
+    assert all(f"2024-05-06 07:0{i}" in html[html.index("<table>"):] for i in range(runs))

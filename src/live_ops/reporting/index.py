@@ -6,15 +6,23 @@ the archive for long, and replaced atomically so a browser never sees half a pag
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no lock, the next run repairs a stale index
+    fcntl = None  # type: ignore[assignment]
 
 from live_ops.reporting.archive import IndexEntry, apply_retention, replace_atomically, scan_archive
 from live_ops.reporting.render import render_template
 from live_ops.reporting.view import tone
 
 INDEX_NAME = "index.html"
+LOCK_NAME = ".index.lock"
 TREND_LENGTH = 30
 _KIND = {"html": "HTML", "md": "Markdown", "json": "data"}
 
@@ -71,11 +79,27 @@ class Maintenance:
     reports: int
 
 
+@contextmanager
+def _archive_lock(directory: Path) -> Iterator[None]:
+    # the daily and weekly runs fire in the same minute every Monday: without the lock the run that
+    # scanned first could replace the index last and leave the other report out of it
+    if fcntl is None:
+        yield
+        return
+    with (directory / LOCK_NAME).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def maintain_archive(output_dir: Path | str, keep_days: int | None, now: datetime) -> Maintenance:
     """Delete reports older than `keep_days` (None: keep all), rebuild `index.html`; return what was done."""
     directory = Path(output_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    deleted = apply_retention(directory, keep_days, now) if keep_days is not None else []
-    entries = scan_archive(directory)
-    index = replace_atomically(directory, INDEX_NAME, render_index(entries, now))
+    with _archive_lock(directory):
+        deleted = apply_retention(directory, keep_days, now) if keep_days is not None else []
+        entries = scan_archive(directory)
+        index = replace_atomically(directory, INDEX_NAME, render_index(entries, now))
     return Maintenance(deleted=deleted, index=index, reports=len(entries))
