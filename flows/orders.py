@@ -9,8 +9,10 @@ from prefect import flow
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
+from flows.hooks import alert_on_flow_failure
 from live_ops.exchange import build_gateway
 from live_ops.orders import OrderPreview, order_notional, preview_name
+from tasks.alerts import raise_risk_alerts
 from tasks.config import load_config
 from tasks.orders import build_orders, evaluate_order_risk, export_orders, fetch_market_data, load_signal_file
 from tasks.portfolio import snapshot_portfolio, start_of_day_equity
@@ -21,7 +23,8 @@ def _run_name() -> str:
     return f"order preview {params.get('tag') or Path(str(params.get('signals_path', ''))).name}"
 
 
-@flow(name="order-preview", flow_run_name=_run_name, log_prints=False)
+@flow(name="order-preview", flow_run_name=_run_name, log_prints=False,
+      on_failure=[alert_on_flow_failure], on_crashed=[alert_on_flow_failure])
 async def order_preview_flow(
     signals_path: str,
     config_path: str = "config/config.toml",
@@ -64,8 +67,9 @@ async def order_preview_flow(
     if snapshot is not None:
         daily = start_of_day_equity(config, snapshot, None)
         preview = evaluate_order_risk(config, snapshot, quote(preview), market, daily, enforce_live_risk)
-        # ALERTS: the lead adds the alert task here, e.g. a RISK_LIMIT_WARNING_ORDERS /
-        # RISK_LIMIT_VIOLATION_ORDERS event from `preview.risk` when its severity is not OK.
+        if preview.risk is not None:
+            raise_risk_alerts(config, quote(preview.risk), "orders",
+                              block_on_violation=enforce_live_risk or config.live_risk.block_on_violation)
     if out_path and not preview.blocked:
         preview = export_orders(quote(preview), out_path)
     return quote(preview)
