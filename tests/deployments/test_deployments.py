@@ -156,16 +156,20 @@ def test_prefect_yaml_deploys_to_a_process_pool_and_a_worker_runs_the_weekly_rep
 
 def test_serve_registers_daily_and_weekly_schedules_runs_on_demand_and_pauses_on_sigterm(
         server: Server, write_config, tmp_path: Path) -> None:
+    # crons unlike prefect.yaml's tell serve's registration from the work-pool one
     config = write_config(replace={'daily_cron = "0 7 * * *"': 'daily_cron = "15 6 * * *"',
+                                   'health_cron = "*/30 * * * *"': 'health_cron = "*/20 * * * *"',
                                    'timezone = "UTC"': 'timezone = "Europe/Zurich"'})
     log = tmp_path / "serve.log"
     serve = _start([sys.executable, "-m", "flows.cli", "serve", "--config", str(config)], server.env, log)
     try:
         def registered() -> dict | None:
-            # the daily cron of this config tells serve's registration from the prefect.yaml one
             deployment = server.deployment() or {}
             crons = {s["slug"]: s["schedule"].get("cron") for s in deployment.get("schedules", [])}
-            return deployment if crons.get("daily") == "15 6 * * *" and "weekly" in crons else None
+            health = server.get("/deployments/name/live-health/live-health")
+            health_crons = [s["schedule"]["cron"] for s in health.json().get("schedules", [])] if health.is_success else []
+            done = crons.get("daily") == "15 6 * * *" and "weekly" in crons and health_crons == ["*/20 * * * *"]
+            return deployment if done else None
 
         deployment = _until("serve registering the report deployment", registered, 120, serve, log)
         schedules = {s["slug"]: s for s in deployment["schedules"]}
@@ -180,7 +184,7 @@ def test_serve_registers_daily_and_weekly_schedules_runs_on_demand_and_pauses_on
         assert set(form) == {"config_path", "format", "tag", "notes_file", "output_dir"}
         assert form["format"]["enum"] == ["markdown", "html", "both"]
         health = server.get("/deployments/name/live-health/live-health").json()
-        assert [s["schedule"]["cron"] for s in health["schedules"]] == ["*/30 * * * *"]
+        assert [(s["slug"], s["schedule"]["timezone"]) for s in health["schedules"]] == [("health", "Europe/Zurich")]
 
         # on demand, as from the UI: the served process picks the run up
         out = tmp_path / "ondemand"
@@ -194,3 +198,11 @@ def test_serve_registers_daily_and_weekly_schedules_runs_on_demand_and_pauses_on
         _stop(serve)
     assert server.deployment()["paused"] is True  # pause_on_shutdown
     assert server.get("/deployments/name/live-health/live-health").json()["paused"] is True
+
+    # a restart re-applies the deployments unpaused: scheduling resumes without touching the UI
+    restarted = _start([sys.executable, "-m", "flows.cli", "serve", "--config", str(config)], server.env, log)
+    try:
+        _until("the restarted serve unpausing the deployment",
+               lambda: server.deployment()["paused"] is False, 120, restarted, log)
+    finally:
+        _stop(restarted)  # may land before the runner installs its SIGTERM handler: no exit code to check
