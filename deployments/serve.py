@@ -62,9 +62,12 @@ def build_deployments(config_path: Path | str) -> list[RunnerDeployment]:
     return [report, health]
 
 
-def serve_deployments(config_path: Path | str, *, pause_on_shutdown: bool = True) -> None:
-    """Serve the deployments until SIGTERM or Ctrl-C; returns when the runner has stopped."""
-    serve(*build_deployments(config_path), pause_on_shutdown=pause_on_shutdown)
+def serve_deployments(config_path: Path | str, *, pause_on_shutdown: bool = True, announce: bool = True) -> None:
+    """Serve the deployments until SIGTERM or Ctrl-C; returns when the runner has stopped.
+
+    `announce=False` keeps Prefect's start banner off stdout (for `--json`).
+    """
+    serve(*build_deployments(config_path), pause_on_shutdown=pause_on_shutdown, print_starting_message=announce)
 
 
 if __name__ == "__main__":  # python -m deployments.serve [CONFIG]

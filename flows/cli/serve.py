@@ -14,5 +14,5 @@ def run(args: argparse.Namespace) -> Outcome:
     load_config(path)  # fail fast, in one line, before Prefect starts
     from deployments.serve import serve_deployments
 
-    serve_deployments(path)  # blocks until SIGTERM / Ctrl-C; the schedules are then paused
+    serve_deployments(path, announce=not args.json)  # blocks until SIGTERM / Ctrl-C; the schedules are then paused
     return Outcome({"served": path, "stopped": True}, f"live-ops serve stopped ({path}); schedules paused")
