@@ -9,12 +9,14 @@ from typing import Literal
 from prefect import flow, get_run_logger
 
 from flows.health import live_health_flow
+from flows.hooks import alert_on_flow_failure
 from live_ops.config.models import LiveOpsConfig
 from live_ops.errors import LiveOpsError
 from live_ops.exchange import build_gateway
 from live_ops.health import HealthReport
 from live_ops.portfolio import PortfolioSnapshot
 from live_ops.reporting import ReportResult, StatusSnapshot, output_directory, validate_tag
+from tasks.alerts import raise_risk_alerts
 from tasks.config import load_config
 from tasks.portfolio import evaluate_portfolio_risk, snapshot_portfolio, start_of_day_equity
 from tasks.report import (
@@ -49,7 +51,8 @@ def _portfolio(health: HealthReport, config: LiveOpsConfig | None) -> tuple[Port
     return evaluate_portfolio_risk(config, snapshot, start_of_day_equity(config, snapshot, None)), None
 
 
-@flow(name="status-report", flow_run_name=_run_name)
+@flow(name="status-report", flow_run_name=_run_name,
+      on_failure=[alert_on_flow_failure], on_crashed=[alert_on_flow_failure])
 async def status_report_flow(
     config_path: Path = Path("config/config.toml"),
     format: Literal["markdown", "html", "both"] = "markdown",  # noqa: A002 - the parameter operators see
@@ -76,6 +79,9 @@ async def status_report_flow(
     portfolio, portfolio_error = _portfolio(health, config)
     if portfolio_error:
         get_run_logger().warning("portfolio unavailable: %s", portfolio_error)
+    if config is not None and portfolio is not None and portfolio.risk is not None:
+        # before reading the history, so this run's own alerts are in the report
+        raise_risk_alerts(config, portfolio.risk, "portfolio")
     alerts, alerts_note = recent_alerts(config, generated_at)
     notes = operator_notes(notes_file)
     snapshot = StatusSnapshot(generated_at=generated_at, tag=tag, health=health, portfolio=portfolio,
