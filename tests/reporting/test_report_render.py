@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from html.parser import HTMLParser
 
 import pytest
@@ -137,16 +136,9 @@ def test_exposure_chart_is_none_without_symbol_limits() -> None:
     assert exposure_chart([]) is None
 
 
-def test_render_2000_positions_well_under_a_second(write_config) -> None:
+def test_render_2000_positions_lists_every_position(write_config) -> None:
+    # its speed is measured in bench/ (report render, 2,000 positions), never asserted here
     positions = [Position(symbol=f"C{i:04d}/EUR", size=(-1) ** i * 0.5, entry_price=100.0, mark_price=101.0 + i % 7)
                  for i in range(2000)]
-    snapshot = make_snapshot(write_config(), positions=positions)
-    render_report(make_snapshot(write_config()), "both")  # templates compile once per process
-    timings = []
-    for _ in range(3):  # best of three: the harness's server thread and other jobs share the CPU
-        started = time.perf_counter()
-        rendered = render_report(snapshot, "both")
-        timings.append(time.perf_counter() - started)
-    elapsed = min(timings)
+    rendered = render_report(make_snapshot(write_config(), positions=positions), "both")
     assert rendered.html.count("<tr>") > 2000 and rendered.markdown.count("| C") == 4000
-    assert elapsed < 0.5, f"rendering 2,000 positions took {elapsed:.3f} s"
