@@ -8,6 +8,7 @@ a busy timeout, and single-statement writes that are idempotent per key.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,16 +30,32 @@ CREATE TABLE IF NOT EXISTS equity_snapshots (
 def connect(path: Path | str, schemas: Iterable[str] = ()) -> sqlite3.Connection:
     """Return a connection to the state database at `path`, creating file, folder and schema."""
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        for schema in (_SCHEMA, *schemas):
-            conn.executescript(schema)
-        return conn
-    except (sqlite3.Error, OSError) as exc:
-        raise StateError(f"{path}: cannot open state database ({exc})") from None
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = 0.01
+    while True:
+        conn = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            for schema in (_SCHEMA, *schemas):
+                conn.executescript(schema)
+            return conn
+        except sqlite3.OperationalError as exc:
+            if conn is not None:
+                conn.close()
+            # switching a new file to WAL needs an exclusive lock, and SQLite reports that contention
+            # as "locked" at once, without its busy handler: two first runs at the same minute meet here
+            transient = "locked" in str(exc) or "busy" in str(exc)
+            if not transient or time.monotonic() > deadline:
+                raise StateError(f"{path}: cannot open state database ({exc})") from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+        except (sqlite3.Error, OSError) as exc:
+            if conn is not None:
+                conn.close()
+            raise StateError(f"{path}: cannot open state database ({exc})") from None
 
 
 class EquityLedger:
