@@ -4,6 +4,11 @@ Each limit yields a `LimitDetail` with a severity: at or above `warning_threshol
 is a WARNING, strictly above the limit a BREACH (equal to the limit is allowed). The result's
 severity is the worst detail; any BREACH makes `allowed` false. Exposure is gross: shorts count
 positively. Only a loss counts against the daily-loss limits, never a profit.
+
+`max_order_notional` is graded for every order, but a preview may hold 100k of them, so it
+reports a detail for every order at WARNING or BREACH (each one stays visible) and, for each
+symbol, one for its largest order (so a symbol whose orders are all OK still shows how close
+its largest came). The other OK orders are not listed: none is larger than its symbol's largest.
 """
 
 from __future__ import annotations
@@ -120,6 +125,21 @@ class _Evaluator:
         )
 
 
+def _orders_to_report(orders: Sequence[tuple[str, float]], limit: float, factor: float) -> list[int]:
+    """Return the indices, in order, of every order at WARNING or BREACH and of each symbol's largest order."""
+    warn = factor * limit
+    report: set[int] = set()
+    largest: dict[str, tuple[float, int]] = {}  # symbol -> (notional, index); the first of equals wins
+    for i, (symbol, notional) in enumerate(orders):
+        if notional >= warn or notional > limit:  # the grade is not OK (same test as _grade)
+            report.add(i)
+        top = largest.get(symbol)
+        if top is None or notional > top[0]:
+            largest[symbol] = (notional, i)
+    report.update(i for _, i in largest.values())
+    return sorted(report)
+
+
 def evaluate_risk(exposure: Exposure, limits: LiveRiskConfig, daily: DailyBase | None) -> RiskResult:
     """Return every limit's detail for `exposure`, the worst severity and whether it is allowed."""
     ccy = exposure.quote_currency
@@ -149,7 +169,9 @@ def evaluate_risk(exposure: Exposure, limits: LiveRiskConfig, daily: DailyBase |
                f"{symbol} exposure", money, symbol=symbol)
     ev.add("max_open_positions", exposure.open_positions, limits.max_open_positions,
            "Open positions", lambda v: f"{v:.0f}")
-    for symbol, notional in exposure.order_notionals:
+    orders = exposure.order_notionals
+    for i in _orders_to_report(orders, limits.max_order_notional, limits.warning_threshold_factor):
+        symbol, notional = orders[i]
         ev.add("max_order_notional", notional, limits.max_order_notional, f"{symbol} order", money, symbol=symbol)
     if daily is not None:
         loss = max(0.0, daily.equity - exposure.equity)

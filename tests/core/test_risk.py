@@ -58,6 +58,24 @@ def test_order_notional_checked_per_order() -> None:
     assert detail(result, "max_order_notional", "ETH/EUR").severity is Severity.OK
 
 
+def test_order_notional_lists_every_flagged_order_and_each_symbols_largest() -> None:
+    orders = [("BTC/EUR", 100.0)] * 50_000 + [("ETH/EUR", 300.0), ("BTC/EUR", 1200.0), ("ETH/EUR", 100.0),
+                                              ("BTC/EUR", 850.0), ("BTC/EUR", 1300.0)] + [("ETH/EUR", 200.0)] * 50_000
+    result = evaluate_risk(exposure({}, orders=orders), LIMITS, None)
+    per_order = [(d.symbol, d.current_value, d.severity) for d in result.limit_details
+                 if d.limit_name == "max_order_notional"]
+    # in order: ETH's largest (OK), both breaches and the warning; not the 100k OK orders in between
+    assert per_order == [("ETH/EUR", 300.0, Severity.OK), ("BTC/EUR", 1200.0, Severity.BREACH),
+                         ("BTC/EUR", 850.0, Severity.WARNING), ("BTC/EUR", 1300.0, Severity.BREACH)]
+    assert len(result.reasons) == 3 and result.severity is Severity.BREACH
+
+
+def test_order_notional_every_breach_is_listed() -> None:
+    result = evaluate_risk(exposure({}, orders=[("BTC/EUR", 1500.0)] * 10_000), LIMITS, None)
+    breaches = [d for d in result.limit_details if d.limit_name == "max_order_notional"]
+    assert len(breaches) == 10_000 and all(d.severity is Severity.BREACH for d in breaches)
+
+
 def test_daily_loss_counts_losses_only() -> None:
     loss = evaluate_risk(exposure({}, equity=9_400.0), LIMITS, DailyBase(10_000.0, "state"))
     assert detail(loss, "max_daily_loss_abs").severity is Severity.BREACH

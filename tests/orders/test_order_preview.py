@@ -124,6 +124,23 @@ def test_preview_signal_fields_travel_with_the_order() -> None:
             order.extra_json, order.generated_at) == (7, "d", "k", "r", 2.0, "c", "{}", "g")
 
 
+def test_preview_sizes_each_symbol_and_side_once_and_skips_every_row() -> None:
+    gateway = paper()
+    rounded: list[str] = []
+
+    def round_amount(symbol: str, amount: float) -> float:
+        rounded.append(symbol)
+        return gateway.round_amount(symbol, amount)
+
+    signals = batch(*[("BTC/EUR", 1), ("BTC/EUR", 2), ("BTC/EUR", -1), ("DOGE/EUR", 1), ("ETH/EUR", 1)] * 3)
+    result = build_preview(signals, read_market_data(gateway, signals.symbols()), round_amount, notional=100.0,
+                           min_order_notional=0.0, quote_currency="EUR", name="t", created_at=NOW)
+    assert sorted(rounded) == ["BTC/EUR", "BTC/EUR", "ETH/EUR"]  # (BTC, buy), (BTC, sell), (ETH, buy)
+    assert [o.row for o in result.orders] == [2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 14, 16]
+    assert [(s.row, s.code) for s in result.skipped] == [(5, "unknown_symbol"), (10, "unknown_symbol"),
+                                                          (15, "unknown_symbol")]
+
+
 def test_client_order_ids_unique_and_binance_safe_for_100k() -> None:
     ids = client_order_ids("a-very-long-preview-name-from-the-operator", 100_000)
     assert len(set(ids)) == 100_000

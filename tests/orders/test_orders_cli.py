@@ -158,5 +158,8 @@ def test_order_preview_flow_100k_signals(prefect_api, write_config, tmp_path: Pa
     assert len({o.client_order_id for o in preview.orders}) == 100_000
     assert preview.risk is not None and preview.risk.allowed
     assert preview.risk.metrics["total_exposure_notional"] == pytest.approx(5_100.0)  # netted back to the portfolio
+    # all 100k orders are within max_order_notional: one detail for each symbol's largest order
+    assert [d.symbol for d in preview.risk.limit_details if d.limit_name == "max_order_notional"] == [
+        "BTC/EUR", "ETH/EUR", "SOL/EUR", "XRP/EUR"]
     with out.open() as handle:
         assert sum(1 for _ in handle) == 100_001

@@ -45,3 +45,14 @@ def test_export_unwritable_target_is_one_line_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("")
     with pytest.raises(InputError, match="cannot write the orders CSV"):
         write_orders_csv(make_preview(), tmp_path / "file" / "orders.csv")
+
+
+def test_export_repeated_numbers_and_signed_zeros_print_as_themselves(tmp_path: Path) -> None:
+    preview = make_preview(4)
+    preview.orders[:] = [PreviewOrder(client_order_id=f"id-{i}", symbol="A/USDT", side="buy", quantity=0.5,
+                                      price=1e-05, notional=2.0, row=i + 2, size_hint=hint)
+                         for i, hint in enumerate((0.0, -0.0, 0.25, 0.25))]
+    with write_orders_csv(preview, tmp_path / "orders.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["size_hint"] for r in rows] == ["0", "-0", "0.25", "0.25"]
+    assert {(r["quantity"], r["price"]) for r in rows} == {("0.5", "0.00001")}

@@ -102,3 +102,19 @@ def test_signals_100k_rows_parse_in_order(tmp_path: Path) -> None:
     assert len(batch.signals) == 100_000
     assert batch.signals[-1].line == 100_001 and batch.signals[-1].strategy_key == "s99999"
     assert len(batch.symbols()) == 50
+
+
+def test_signals_repeated_values_are_kept_once(tmp_path: Path) -> None:
+    rows = "".join(f"BTC/EUR,1,trend,row {i}\n" for i in range(3))
+    first, _, third = load_signals(write(tmp_path, "symbol,direction,strategy_key,comment\n" + rows)).signals
+    assert first.symbol is third.symbol and first.strategy_key is third.strategy_key
+    assert first.direction is third.direction and (first.comment, third.comment) == ("row 0", "row 2")
+
+
+def test_signals_unchanged_file_is_parsed_once_while_its_batch_is_held(tmp_path: Path) -> None:
+    path = write(tmp_path, "symbol,direction\nBTC/EUR,1\n")
+    held = load_signals(path)
+    assert load_signals(path) is held  # the CLI's check and the flow's task share one parse
+    path.write_text("symbol,direction\nETH/EUR,-1\n")
+    changed = load_signals(path)
+    assert changed is not held and [s.symbol for s in changed.signals] == ["ETH/EUR"]

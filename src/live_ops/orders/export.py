@@ -11,6 +11,7 @@ import csv
 import os
 import tempfile
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 
 from live_ops.errors import InputError
@@ -27,12 +28,23 @@ def plain(value: float) -> str:
     return format(Decimal(repr(value)).normalize(), "f")
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return plain(value)
-    return str(value)
+class _Cells:
+    """Formats cells; a float's text is computed once per value (a batch's orders share a few prices)."""
+
+    def __init__(self) -> None:
+        self._floats: dict[float, str] = {}
+
+    def __call__(self, value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            if not value:  # 0.0 == -0.0 as dict keys, but they print differently
+                return plain(value)
+            text = self._floats.get(value)
+            if text is None:
+                text = self._floats[value] = plain(value)
+            return text
+        return str(value)
 
 
 def write_orders_csv(preview: OrderPreview, path: Path | str) -> Path:
@@ -47,9 +59,8 @@ def write_orders_csv(preview: OrderPreview, path: Path | str) -> Path:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
-            fields = COLUMNS[1:]
-            for order in preview.orders:
-                writer.writerow([preview.preview_name, *(_cell(getattr(order, c)) for c in fields)])
+            values, cell, name = attrgetter(*COLUMNS[1:]), _Cells(), preview.preview_name
+            writer.writerows([name, *map(cell, values(order))] for order in preview.orders)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)  # mkstemp creates 0600; the file is for other tools to read
