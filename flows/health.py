@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 
 from prefect import flow
@@ -21,15 +22,15 @@ async def live_health_flow(config_path: str = "config/config.toml") -> HealthRep
         config_path: path of the TOML config on the machine that runs the flow.
     """
     checked_at = datetime.now(timezone.utc)
-    config_check, config = check_config(config_path)
+    config_check, config = await check_config(config_path)
     if config is None:
         checks = [config_check, skipped("exchange"), skipped("alerts"), skipped("live_risk")]
         report = summarize(checks, mode=None, checked_at=checked_at)
-        raise_health_alerts(None, report)
+        await raise_health_alerts(None, report)
         return report
     # the exchange round trip is the slow one: the cheap checks run beside it
-    futures = [check.submit(config) for check in (check_exchange, check_alerts, check_live_risk)]
-    checks = [config_check, *(future.result() for future in futures)]
+    others = await asyncio.gather(check_exchange(config), check_alerts(config), check_live_risk(config))
+    checks = [config_check, *others]
     report = summarize(checks, mode=config.mode, checked_at=checked_at)
-    raise_health_alerts(config, report)
+    await raise_health_alerts(config, report)
     return report

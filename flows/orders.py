@@ -52,24 +52,24 @@ async def order_preview_flow(
     """
     created_at = datetime.now(timezone.utc)
     name = preview_name(tag, created_at)
-    config = load_config(config_path)
-    batch = load_signal_file(signals_path)
+    config = await load_config(config_path)
+    batch = await load_signal_file(signals_path)
     per_order = order_notional(notional, config.live_risk.default_order_notional)
     # one gateway per run, shared by every task, so markets load once and the quote read is one call
     gateway = build_gateway(config)
     try:
-        snapshot = snapshot_portfolio(gateway, config.mode) if evaluate_risk else None
-        market = fetch_market_data(gateway, batch.symbols())
+        snapshot = await snapshot_portfolio(gateway, config.mode) if evaluate_risk else None
+        market = await fetch_market_data(gateway, batch.symbols())
         # quote(): a 100k-signal batch is one value, not a collection for Prefect to walk
-        preview = build_orders(gateway, quote(batch), market, per_order, config, name, created_at)
+        preview = await build_orders(gateway, quote(batch), market, per_order, config, name, created_at)
     finally:
         gateway.close()
     if snapshot is not None:
-        daily = start_of_day_equity(config, snapshot, None)
-        preview = evaluate_order_risk(config, snapshot, quote(preview), market, daily, enforce_live_risk)
+        daily = await start_of_day_equity(config, snapshot, None)
+        preview = await evaluate_order_risk(config, snapshot, quote(preview), market, daily, enforce_live_risk)
         if preview.risk is not None:
-            raise_risk_alerts(config, quote(preview.risk), "orders",
+            await raise_risk_alerts(config, quote(preview.risk), "orders",
                               block_on_violation=enforce_live_risk or config.live_risk.block_on_violation)
     if out_path and not preview.blocked:
-        preview = export_orders(quote(preview), out_path)
+        preview = await export_orders(quote(preview), out_path)
     return quote(preview)

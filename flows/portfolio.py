@@ -24,15 +24,15 @@ async def portfolio_flow(
         evaluate_risk: evaluate the snapshot against `[live_risk]` (false: snapshot only).
         starting_cash: base of the daily-loss limits instead of the day's first recorded equity.
     """
-    config = load_config(config_path)
+    config = await load_config(config_path)
     gateway = build_gateway(config)
     try:
-        snapshot = snapshot_portfolio(gateway, config.mode)
+        snapshot = await snapshot_portfolio(gateway, config.mode)
     finally:
         gateway.close()
     if evaluate_risk:
-        daily = start_of_day_equity(config, snapshot, starting_cash)
-        snapshot = evaluate_portfolio_risk(config, snapshot, daily)
+        daily = await start_of_day_equity(config, snapshot, starting_cash)
+        snapshot = await evaluate_portfolio_risk(config, snapshot, daily)
         if snapshot.risk is not None:
-            raise_risk_alerts(config, snapshot.risk, "portfolio")
+            await raise_risk_alerts(config, snapshot.risk, "portfolio")
     return snapshot

@@ -35,7 +35,7 @@ def _run_name() -> str:
     return f"status report {flow_run.parameters.get('tag') or 'adhoc'}"
 
 
-def _portfolio(health: HealthReport, config: LiveOpsConfig | None) -> tuple[PortfolioSnapshot | None, str | None]:
+async def _portfolio(health: HealthReport, config: LiveOpsConfig | None) -> tuple[PortfolioSnapshot | None, str | None]:
     """Return the portfolio with risk, or why there is none: a failed read is reported, not raised."""
     if config is None:
         return None, "the config did not load"
@@ -43,12 +43,13 @@ def _portfolio(health: HealthReport, config: LiveOpsConfig | None) -> tuple[Port
         return None, "the exchange check failed: " + "; ".join(health.exchange_errors)
     gateway = build_gateway(config)
     try:
-        snapshot = snapshot_portfolio(gateway, config.mode)
+        snapshot = await snapshot_portfolio(gateway, config.mode)
     except LiveOpsError as exc:
         return None, str(exc)
     finally:
         gateway.close()
-    return evaluate_portfolio_risk(config, snapshot, start_of_day_equity(config, snapshot, None)), None
+    daily = await start_of_day_equity(config, snapshot, None)
+    return await evaluate_portfolio_risk(config, snapshot, daily), None
 
 
 @flow(name="status-report", flow_run_name=_run_name,
@@ -75,22 +76,22 @@ async def status_report_flow(
     tag = validate_tag(tag)  # a bad tag fails before any work: it could name a file
     generated_at = datetime.now(timezone.utc)
     health = await live_health_flow(config_path=str(config_path))
-    config = load_config(str(config_path)) if health.config_ok else None
-    portfolio, portfolio_error = _portfolio(health, config)
+    config = await load_config(str(config_path)) if health.config_ok else None
+    portfolio, portfolio_error = await _portfolio(health, config)
     if portfolio_error:
         get_run_logger().warning("portfolio unavailable: %s", portfolio_error)
     if config is not None and portfolio is not None and portfolio.risk is not None:
         # before reading the history, so this run's own alerts are in the report
-        raise_risk_alerts(config, portfolio.risk, "portfolio")
-    alerts, alerts_note = recent_alerts(config, generated_at)
-    notes = operator_notes(notes_file)
+        await raise_risk_alerts(config, portfolio.risk, "portfolio")
+    alerts, alerts_note = await recent_alerts(config, generated_at)
+    notes = await operator_notes(notes_file)
     snapshot = StatusSnapshot(generated_at=generated_at, tag=tag, health=health, portfolio=portfolio,
                               portfolio_error=portfolio_error, alerts=alerts, alerts_note=alerts_note, notes=notes)
-    rendered = render_status_report(snapshot, format)
+    rendered = await render_status_report(snapshot, format)
     directory = output_directory(output_dir, config.reports.output_dir if config else None)
-    archived = archive_status_report(directory, snapshot, rendered, format)
-    upkeep = maintain_report_archive(directory, config.reports.keep_days if config else None, generated_at)
-    key = publish_report_artifacts(snapshot, rendered, archived)
+    archived = await archive_status_report(directory, snapshot, rendered, format)
+    upkeep = await maintain_report_archive(directory, config.reports.keep_days if config else None, generated_at)
+    key = await publish_report_artifacts(snapshot, rendered, archived)
     get_run_logger().info("status report %s: health %s", archived.stem, health.overall_status)
     return ReportResult(
         overall_status=health.overall_status,

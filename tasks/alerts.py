@@ -6,6 +6,7 @@ is logged here and the run goes on with its own result and exit code.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Literal
 
@@ -18,10 +19,11 @@ from live_ops.health import HealthReport
 from live_ops.risk import RiskResult
 
 
-def _safely(what: str, call: Callable[[], list[EventOutcome]]) -> list[EventOutcome]:
+async def _safely(what: str, call: Callable[[], list[EventOutcome]]) -> list[EventOutcome]:
     logger = get_run_logger()
     try:
-        outcomes = call()
+        # sinks do HTTP with retries (bounded in time): in a worker thread, off the flow's event loop
+        outcomes = await asyncio.to_thread(call)
     except Exception as exc:  # noqa: BLE001 - alerting must never take the flow down
         logger.error("%s alerts not raised (the run goes on): %s: %s", what, type(exc).__name__, redact_text(str(exc)))
         return []
@@ -32,21 +34,21 @@ def _safely(what: str, call: Callable[[], list[EventOutcome]]) -> list[EventOutc
 
 
 @task(name="raise-risk-alerts", cache_policy=NO_CACHE)
-def raise_risk_alerts(config: LiveOpsConfig, risk: RiskResult, source: Literal["portfolio", "orders"],
+async def raise_risk_alerts(config: LiveOpsConfig, risk: RiskResult, source: Literal["portfolio", "orders"],
                       block_on_violation: bool | None = None) -> list[EventOutcome]:
     """Alert on a risk result's WARNING/BREACH limits and recoveries; return the outcomes ([] on failure).
 
     `block_on_violation` makes a BREACH CRITICAL (default: `[live_risk].block_on_violation`).
     """
-    return _safely(f"{source} risk", lambda: Alerter(config).risk(risk, source, block_on_violation=block_on_violation))
+    return await _safely(f"{source} risk", lambda: Alerter(config).risk(risk, source, block_on_violation=block_on_violation))
 
 
 @task(name="raise-health-alerts", cache_policy=NO_CACHE)
-def raise_health_alerts(config: LiveOpsConfig | None, report: HealthReport) -> list[EventOutcome]:
+async def raise_health_alerts(config: LiveOpsConfig | None, report: HealthReport) -> list[EventOutcome]:
     """Alert on a health report's warn/fail checks and recoveries; return the outcomes ([] on failure).
 
     Without a config (it did not load) the default log and stderr sinks are used and nothing is recorded.
     """
     if config is None:
-        return _safely("health", lambda: alert_health_without_config(report))
-    return _safely("health", lambda: Alerter(config).health(report))
+        return await _safely("health", lambda: alert_health_without_config(report))
+    return await _safely("health", lambda: Alerter(config).health(report))

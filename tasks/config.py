@@ -10,7 +10,7 @@ from live_ops.config import load_config as load_config_file
 
 
 @task(name="load-config", cache_policy=NO_CACHE)
-def load_config(config_path: str) -> LiveOpsConfig:
+async def load_config(config_path: str) -> LiveOpsConfig:
     """Return the validated config at `config_path` (raises ConfigError naming file and key)."""
     config = load_config_file(config_path)
     get_run_logger().info("config %s loaded: %s mode", config_path, config.mode)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from prefect import get_run_logger, task
@@ -26,7 +27,7 @@ from tasks.retry import EXCHANGE_RETRIES, EXCHANGE_RETRY_DELAYS, retry_transient
 
 
 @task(name="load-signals", cache_policy=NO_CACHE)
-def load_signal_file(signals_path: str) -> SignalBatch:
+async def load_signal_file(signals_path: str) -> SignalBatch:
     """Return the parsed signals CSV (raises InputError naming file, line, column and value)."""
     batch = load_signals(signals_path)
     ignored = f"; ignored columns: {', '.join(batch.ignored_columns)}" if batch.ignored_columns else ""
@@ -42,16 +43,16 @@ def load_signal_file(signals_path: str) -> SignalBatch:
     retry_delay_seconds=EXCHANGE_RETRY_DELAYS,
     retry_condition_fn=retry_transient_exchange_errors,
 )
-def fetch_market_data(gateway: ExchangeGateway, symbols: list[str]) -> MarketData:
+async def fetch_market_data(gateway: ExchangeGateway, symbols: list[str]) -> MarketData:
     """Return market rules and ONE batched quote read for `symbols`."""
-    market = read_market_data(gateway, symbols)
+    market = await asyncio.to_thread(read_market_data, gateway, symbols)  # network I/O off the event loop
     get_run_logger().info("%s: %d of %d symbols listed, %d priced", market.venue, len(market.rules), len(symbols),
                           len(market.quotes))
     return market
 
 
 @task(name="build-orders", cache_policy=NO_CACHE)
-def build_orders(
+async def build_orders(
     gateway: ExchangeGateway, batch: SignalBatch, market: MarketData, notional: float, config: LiveOpsConfig,
     name: str, created_at: datetime,
 ) -> OrderPreview:
@@ -67,7 +68,7 @@ def build_orders(
 
 
 @task(name="evaluate-order-risk", cache_policy=NO_CACHE)
-def evaluate_order_risk(
+async def evaluate_order_risk(
     config: LiveOpsConfig, snapshot: PortfolioSnapshot, preview: OrderPreview, market: MarketData,
     daily: DailyBase, enforce: bool,
 ) -> OrderPreview:
@@ -80,7 +81,7 @@ def evaluate_order_risk(
 
 
 @task(name="write-orders-csv", cache_policy=NO_CACHE)
-def export_orders(preview: OrderPreview, out_path: str) -> OrderPreview:
+async def export_orders(preview: OrderPreview, out_path: str) -> OrderPreview:
     """Write the orders CSV atomically; return `preview` with `out_path` set."""
     path = write_orders_csv(preview, out_path)
     get_run_logger().info("%d orders written to %s", preview.num_orders, path)

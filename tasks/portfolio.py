@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 
 from prefect import get_run_logger, task
@@ -22,9 +23,10 @@ from tasks.retry import EXCHANGE_RETRIES, EXCHANGE_RETRY_DELAYS, retry_transient
     retry_delay_seconds=EXCHANGE_RETRY_DELAYS,
     retry_condition_fn=retry_transient_exchange_errors,
 )
-def snapshot_portfolio(gateway: ExchangeGateway, mode: str) -> PortfolioSnapshot:
+async def snapshot_portfolio(gateway: ExchangeGateway, mode: str) -> PortfolioSnapshot:
     """Read positions and account from the exchange; return the snapshot without risk."""
-    snapshot = build_snapshot(gateway.fetch_holdings(), mode=mode, as_of=datetime.now(timezone.utc))
+    holdings = await asyncio.to_thread(gateway.fetch_holdings)  # network I/O off the event loop
+    snapshot = build_snapshot(holdings, mode=mode, as_of=datetime.now(timezone.utc))
     get_run_logger().info(
         "%s portfolio: %d positions, exposure %.2f %s, equity %.2f",
         gateway.name, snapshot.totals.num_open_positions, snapshot.totals.total_notional,
@@ -34,17 +36,20 @@ def snapshot_portfolio(gateway: ExchangeGateway, mode: str) -> PortfolioSnapshot
 
 
 @task(name="start-of-day-equity", cache_policy=NO_CACHE)
-def start_of_day_equity(config: LiveOpsConfig, snapshot: PortfolioSnapshot, starting_cash: float | None) -> DailyBase:
+async def start_of_day_equity(config: LiveOpsConfig, snapshot: PortfolioSnapshot,
+                              starting_cash: float | None) -> DailyBase:
     """Return the base of the daily PnL: --starting-cash, else the UTC day's first recorded equity."""
     # the day's first equity is recorded even when --starting-cash overrides the base for this run
-    equity = EquityLedger(config.state.path).start_of_day(snapshot.equity, snapshot.quote_currency, snapshot.as_of)
+    ledger = EquityLedger(config.state.path)
+    # SQLite may wait on a concurrent run's lock: off the event loop
+    equity = await asyncio.to_thread(ledger.start_of_day, snapshot.equity, snapshot.quote_currency, snapshot.as_of)
     if starting_cash is not None:
         return DailyBase(equity=starting_cash, source="starting_cash")
     return DailyBase(equity=equity, source="state")
 
 
 @task(name="evaluate-portfolio-risk", cache_policy=NO_CACHE)
-def evaluate_portfolio_risk(config: LiveOpsConfig, snapshot: PortfolioSnapshot, daily: DailyBase) -> PortfolioSnapshot:
+async def evaluate_portfolio_risk(config: LiveOpsConfig, snapshot: PortfolioSnapshot, daily: DailyBase) -> PortfolioSnapshot:
     """Return `snapshot` with its risk result against `[live_risk]`."""
     risk = evaluate_risk(snapshot.exposure(), config.live_risk, daily)
     get_run_logger().info("portfolio risk: %s%s", risk.severity.value,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from prefect import get_run_logger, task
-from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+from prefect.artifacts import acreate_link_artifact, acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from live_ops.alerts.history import AlertHistory
@@ -33,7 +34,7 @@ RECENT_ALERTS_WINDOW = timedelta(days=7)
 
 
 @task(name="recent-alerts", cache_policy=NO_CACHE)
-def recent_alerts(config: LiveOpsConfig | None, now: datetime) -> tuple[list[AlertRow], str | None]:
+async def recent_alerts(config: LiveOpsConfig | None, now: datetime) -> tuple[list[AlertRow], str | None]:
     """Return the alerts of the last 7 days from the state database (newest 20 first), and a note if incomplete."""
     if config is None:
         return [], "The config did not load: the alert history could not be read."
@@ -48,7 +49,7 @@ def recent_alerts(config: LiveOpsConfig | None, now: datetime) -> tuple[list[Ale
 
 
 @task(name="operator-notes", cache_policy=NO_CACHE)
-def operator_notes(notes_file: Path | None) -> OperatorNotes:
+async def operator_notes(notes_file: Path | None) -> OperatorNotes:
     """Return the operator notes to include; a missing file is a warning in the log and the report."""
     notes = load_notes(notes_file)
     if notes.warning:
@@ -57,7 +58,7 @@ def operator_notes(notes_file: Path | None) -> OperatorNotes:
 
 
 @task(name="render-report", cache_policy=NO_CACHE)
-def render_status_report(snapshot: StatusSnapshot, fmt: ReportFormat) -> RenderedReport:
+async def render_status_report(snapshot: StatusSnapshot, fmt: ReportFormat) -> RenderedReport:
     """Return the report rendered as Markdown (always: it is the artifact) and HTML when asked."""
     rendered = render_report(snapshot, fmt)
     get_run_logger().info("rendered %s report: %d Markdown chars%s", fmt, len(rendered.markdown),
@@ -66,7 +67,7 @@ def render_status_report(snapshot: StatusSnapshot, fmt: ReportFormat) -> Rendere
 
 
 @task(name="archive-report", cache_policy=NO_CACHE)
-def archive_status_report(output_dir: Path, snapshot: StatusSnapshot, rendered: RenderedReport,
+async def archive_status_report(output_dir: Path, snapshot: StatusSnapshot, rendered: RenderedReport,
                           fmt: ReportFormat) -> ArchivedReport:
     """Write the report files and the JSON sidecar atomically under a name that is not taken yet."""
     archived = archive_report(output_dir, report_stem(snapshot.generated_at, snapshot.tag),
@@ -76,25 +77,26 @@ def archive_status_report(output_dir: Path, snapshot: StatusSnapshot, rendered: 
 
 
 @task(name="maintain-report-archive", cache_policy=NO_CACHE)
-def maintain_report_archive(output_dir: Path, keep_days: int | None, now: datetime) -> Maintenance:
+async def maintain_report_archive(output_dir: Path, keep_days: int | None, now: datetime) -> Maintenance:
     """Apply retention (reports older than keep_days) and rebuild index.html."""
-    done = maintain_archive(output_dir, keep_days, now)
+    # waits on the archive's file lock while a concurrent run rebuilds the index: off the event loop
+    done = await asyncio.to_thread(maintain_archive, output_dir, keep_days, now)
     get_run_logger().info("retention removed %d files; index %s lists %d reports", len(done.deleted), done.index,
                           done.reports)
     return done
 
 
 @task(name="publish-report-artifacts", cache_policy=NO_CACHE)
-def publish_report_artifacts(snapshot: StatusSnapshot, rendered: RenderedReport, archived: ArchivedReport) -> str:
+async def publish_report_artifacts(snapshot: StatusSnapshot, rendered: RenderedReport, archived: ArchivedReport) -> str:
     """Publish the Markdown report, the positions table and a link to the archived file; return the key."""
     key = artifact_key(snapshot.tag)
     status = f"health {snapshot.overall_status}" + (f", risk {snapshot.risk_severity}" if snapshot.risk_severity else "")
-    create_markdown_artifact(markdown=rendered.markdown, key=key, description=f"Live status report: {status}")
+    await acreate_markdown_artifact(markdown=rendered.markdown, key=key, description=f"Live status report: {status}")
     positions = snapshot.portfolio.positions if snapshot.portfolio is not None else []
-    create_table_artifact(table=[p.model_dump(mode="json") for p in positions], key=f"{key}-positions",
+    await acreate_table_artifact(table=[p.model_dump(mode="json") for p in positions], key=f"{key}-positions",
                           description=f"Open positions at {snapshot.generated_at:%Y-%m-%d %H:%M} UTC")
     main_file = archived.files[-1] if archived.files else archived.sidecar  # the HTML when there is one
-    create_link_artifact(link=main_file.resolve().as_uri(), link_text=main_file.name, key=f"{key}-file",
+    await acreate_link_artifact(link=main_file.resolve().as_uri(), link_text=main_file.name, key=f"{key}-file",
                          description="The archived report on the machine that ran the flow")
     get_run_logger().info("published artifacts %s, %s-positions, %s-file", key, key, key)
     return key

@@ -12,10 +12,7 @@ EXCHANGE_RETRY_DELAYS = [1.0, 4.0]  # exponential backoff between attempts, seco
 
 def retry_transient_exchange_errors(task: Any, task_run: Any, state: Any) -> bool:
     """Prefect `retry_condition_fn`: retry outages, timeouts and throttling; never auth or bad input."""
-    try:
-        state.result()
-    except ExchangeError as exc:
-        return exc.transient
-    except Exception:  # noqa: BLE001 - anything that is not an exchange fault is not retried
-        return False
-    return False
+    # Prefect hands over `Failed(data=<the exception>)`; reading it directly (not `state.result()`,
+    # which is a coroutine inside async tasks) works the same for sync and async tasks
+    error = getattr(state, "data", None)
+    return isinstance(error, ExchangeError) and error.transient
