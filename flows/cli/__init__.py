@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import importlib
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -126,10 +128,10 @@ def _handler(command: str) -> Callable[[argparse.Namespace], Outcome]:
     return getattr(importlib.import_module(module_name), function)
 
 
-def _to_json(payload: Any) -> str:
+def _to_json(payload: Any, indent: int | None = 2) -> str:
     if hasattr(payload, "model_dump_json"):
-        return payload.model_dump_json(indent=2)
-    return json.dumps(payload, indent=2, default=str)
+        return payload.model_dump_json(indent=indent)
+    return json.dumps(payload, indent=indent, default=str)
 
 
 def _prepare_environment(debug: bool) -> None:
@@ -178,7 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _fail("interrupted", want_json, 130)
     if args.json:
-        print(_to_json(outcome.payload))
+        # indented for a person at a terminal; compact for a pipe (100k orders: 46 MB and 0.2 s less)
+        print(_to_json(outcome.payload, indent=2 if sys.stdout.isatty() else None))
     else:
         print(outcome.text)
     return outcome.exit_code
@@ -191,3 +194,27 @@ def _fail(message: str, want_json: bool, code: int) -> int:
     return code
 
 
+def console_main() -> NoReturn:
+    """Entry point of the `live-ops` console script: run `main()`, then leave without teardown."""
+    exit_fast(main())
+
+
+def exit_fast(code: int) -> NoReturn:
+    """Finish what matters and exit with `code`, skipping the interpreter's own teardown.
+
+    Tearing down the modules and objects of a process that has imported Prefect takes ~0.5 s
+    (measured; an empty flow's script pays it too) and does nothing for a CLI that is done. What
+    matters runs first, in the order the interpreter would run it: non-daemon threads are joined,
+    then the atexit handlers (Prefect drains its event and log queues to the API there, logging
+    flushes its handlers), then stdout and stderr are flushed.
+    """
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing left to deliver to
+            pass
+    os._exit(code)

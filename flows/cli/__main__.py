@@ -1,7 +1,5 @@
 """`python -m flows.cli`: the same as the `live-ops` console script."""
 
-import sys
+from flows.cli import console_main
 
-from flows.cli import main
-
-sys.exit(main())
+console_main()

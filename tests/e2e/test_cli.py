@@ -92,3 +92,38 @@ def test_portfolio_json_shows_paper_positions(prefect_api: str, write_config, tm
     assert data["risk"]["severity"] == "OK" and data["risk"]["metrics"]["daily_pnl"] == -310.0
     text = live_ops("portfolio", "--no-risk", api_url=prefect_api, env=env, cwd=tmp_path)
     assert text.returncode == 0 and "BTC/EUR" in text.stdout and "Risk:" not in text.stdout
+
+
+@pytest.mark.prefect
+def test_fast_exit_still_delivers_the_run_to_the_server(prefect_api: str, write_config) -> None:
+    """The CLI skips the interpreter's teardown: the run, its task runs and logs must still arrive."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName, LogFilter, LogFilterFlowRunId
+
+    path = write_config(name="fast-exit.toml")
+    result = live_ops("health", "--json", "--config", str(path), api_url=prefect_api)
+    assert result.returncode == 0, result.stderr
+
+    async def read(deadline_s: float = 30.0):
+        # task runs arrive as events that the server records in the background: poll, with a deadline
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + deadline_s
+        async with get_client() as client:
+            while True:
+                [run] = await client.read_flow_runs(
+                    flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[f"live health {path}"])))
+                tasks = await client.read_task_runs(flow_run_filter=FlowRunFilter(id={"any_": [run.id]}))
+                logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
+                settled = len(tasks) == 5 and all(t.state_name == "Completed" for t in tasks)
+                if settled or loop.time() > give_up:
+                    return run, tasks, logs
+                await asyncio.sleep(0.2)
+
+    run, tasks, logs = asyncio.run(read())
+    assert run.state_name == "Completed"
+    assert sorted(t.name.rsplit("-", 1)[0] for t in tasks) == [
+        "check-alerts", "check-config", "check-exchange", "check-live-risk", "raise-health-alerts"]
+    assert all(t.state_name == "Completed" for t in tasks)
+    assert any("Finished in state Completed" in log.message for log in logs)
