@@ -145,9 +145,23 @@ def bench_cli_startup(env: dict[str, str], repeat: int) -> list[Row]:
 
 
 def bench_health(env: dict[str, str], repeat: int, label: str) -> tuple[list[Row], float]:
-    floor, _ = median_run([sys.executable, str(REPO / "bench" / "floor_flow.py")], env, repeat)
-    seconds, rss = median_run([LIVE_OPS, "health", "--json"], env, repeat)
-    return [ratio_row(f"health --json ({label})", seconds, floor, 1.2, "<= 1.2x empty flow")], rss
+    """Return health's ratio to the empty-flow floor, and to an empty flow taking one parameter."""
+    floor_script = str(REPO / "bench" / "floor_flow.py")
+    # interleave the three commands so drift in machine load hits them alike
+    runs: dict[str, list[float]] = {"floor": [], "floor+param": [], "health": []}
+    rss = 0.0
+    for _ in range(repeat):
+        runs["floor"].append(median_run([sys.executable, floor_script], env, 1)[0])
+        runs["floor+param"].append(median_run([sys.executable, floor_script, "--with-parameter"], env, 1)[0])
+        seconds, peak = median_run([LIVE_OPS, "health", "--json"], env, 1)
+        runs["health"].append(seconds)
+        rss = max(rss, peak)
+    floor, floor_param, health = (statistics.median(runs[k]) for k in ("floor", "floor+param", "health"))
+    return [
+        ratio_row(f"health --json ({label})", health, floor, 1.2, "<= 1.2x empty flow"),
+        ratio_row(f"  same, vs empty flow with 1 parameter ({label})", health, floor_param, 1.2,
+                  "(like for like)"),
+    ], rss
 
 
 def main(argv: Sequence[str] | None = None) -> int:
