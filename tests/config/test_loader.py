@@ -110,3 +110,15 @@ def test_env_entries_resolve_from_the_environment() -> None:
 def test_redact_url_keeps_only_scheme_host_port() -> None:
     assert redact_url("https://user:pw@hooks.slack.com/services/T/B/XYZ?x=1") == "https://hooks.slack.com"
     assert redact_url(SecretStr("http://127.0.0.1:8123/hook/abc")) == "http://127.0.0.1:8123"
+
+
+def test_non_utf8_config_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(b'[environment]\nmode = "paper"\n# caf\xe9\n')
+    with pytest.raises(ConfigError, match=rf"{path.name} line 3: not UTF-8 text"):
+        load_config(path)
+
+
+def test_config_path_that_is_a_directory(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is a directory, not a config file"):
+        load_config(tmp_path)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from live_ops.config.models import LiveOpsConfig
 from live_ops.errors import ConfigError
+from live_ops.inputs import decode_utf8, read_bytes
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,18 +37,8 @@ def default_config_path(environ: dict[str, str] | None = None) -> Path:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Return the parsed TOML document at `path`; raises ConfigError naming the file (and line)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a config file") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    raw = read_bytes(path, what="config file", error=ConfigError)
+    text = decode_utf8(raw, path, error=ConfigError)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from live_ops.errors import InputError
+from live_ops.inputs import decode_utf8, read_bytes
 
 REQUIRED_COLUMNS = ("symbol", "direction")
 OPTIONAL_COLUMNS = ("as_of", "strategy_key", "run_name", "size_hint", "comment", "extra_json", "generated_at")
@@ -81,25 +82,6 @@ def _number(text: str, path: Path, line: int, column: int, name: str) -> float:
     return value
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: signals file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a signals file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read signals file ({exc.strerror})") from None
-
-
-def _decode(raw: bytes, path: Path) -> str:
-    try:
-        return raw.decode("utf-8-sig")  # utf-8-sig drops a BOM that spreadsheet exports add
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path} line {line}: not UTF-8 text (byte {exc.start})") from None
-
-
 def _header(row: list[str], path: Path, line: int) -> dict[str, int]:
     """Return column name -> index for the header row; raises on duplicates and missing columns."""
     index: dict[str, int] = {}
@@ -130,11 +112,11 @@ def load_signals(path: Path | str) -> SignalBatch:
     returned as is (batches are immutable).
     """
     path = Path(path)
-    raw = _read_bytes(path)
+    raw = read_bytes(path, what="signals file", error=InputError)
     key = (str(path), hashlib.blake2b(raw, digest_size=16).digest())
     batch = _parsed.get(key)
     if batch is None:
-        batch = _parsed[key] = _parse(_decode(raw, path), path)
+        batch = _parsed[key] = _parse(decode_utf8(raw, path, error=InputError), path)
     return batch
 
 
