@@ -142,3 +142,13 @@ def test_render_2000_positions_lists_every_position(write_config) -> None:
                  for i in range(2000)]
     rendered = render_report(make_snapshot(write_config(), positions=positions), "both")
     assert rendered.html.count("<tr>") > 2000 and rendered.markdown.count("| C") == 4000
+
+
+def test_banner_takes_the_worst_of_health_and_risk(write_config) -> None:
+    # health OK but a symbol above its limit: the banner must not be green
+    breach = [Position(symbol="BTC/EUR", size=0.1, entry_price=58000.0, mark_price=60000.0)]
+    snapshot = make_snapshot(write_config(), positions=breach)
+    assert snapshot.health.overall_status == "OK" and snapshot.risk_severity == "BREACH"
+    html = render_report(snapshot, "html").html
+    assert 'class="banner bad">Overall status: OK · risk BREACH' in html
+    assert build_view(make_snapshot(write_config())).status_tone == "ok"

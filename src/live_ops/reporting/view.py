@@ -25,6 +25,14 @@ def tone(status: str | None) -> str:
     return _TONE.get(status or "", _TONE.get((status or "").upper(), "na"))
 
 
+_TONE_RANK = {"na": 0, "info": 0, "ok": 1, "warn": 2, "bad": 3}
+
+
+def worst_tone(*statuses: str | None) -> str:
+    """Return the colour class of the worst of `statuses`: a green banner never carries a BREACH."""
+    return max((tone(s) for s in statuses if s), key=_TONE_RANK.__getitem__, default="na")
+
+
 def money(value: float) -> str:
     return f"{value:,.2f}"
 
@@ -182,7 +190,7 @@ def build_view(snapshot: StatusSnapshot, *, notes_html: str | None = None) -> Re
         generated_at=f"{snapshot.generated_at:%Y-%m-%d %H:%M:%S} UTC",
         tag=snapshot.tag or "ad hoc",
         status=health.overall_status,
-        status_tone=tone(health.overall_status),
+        status_tone=worst_tone(health.overall_status, snapshot.risk_severity),
         mode=health.mode or "unknown",
         checks=[CheckRow(c.name, c.status, tone(c.status), f"{c.duration_ms:,.0f} ms", list(c.messages))
                 for c in health.checks],
