@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from prefect import get_run_logger, task
 from prefect.artifacts import acreate_link_artifact, acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from live_ops.alerts.history import AlertHistory
 from live_ops.config.models import LiveOpsConfig
 from live_ops.errors import StateError
 from live_ops.reporting import (
@@ -28,24 +27,23 @@ from live_ops.reporting import (
     render_report,
     report_stem,
 )
-
-RECENT_ALERTS_LIMIT = 20
-RECENT_ALERTS_WINDOW = timedelta(days=7)
+from live_ops.reporting.recent import RECENT_ALERTS_WINDOW
+from live_ops.reporting.recent import recent_alerts as read_recent_alerts
 
 
 @task(name="recent-alerts", cache_policy=NO_CACHE)
 async def recent_alerts(config: LiveOpsConfig | None, now: datetime) -> tuple[list[AlertRow], str | None]:
-    """Return the alerts of the last 7 days from the state database (newest 20 first), and a note if incomplete."""
+    """Return the distinct alerts of the last 7 days (newest 20 first), and a note if incomplete."""
     if config is None:
         return [], "The config did not load: the alert history could not be read."
     try:
-        stored = AlertHistory(config.state.path).query(since=now - RECENT_ALERTS_WINDOW, limit=RECENT_ALERTS_LIMIT)
+        rows = read_recent_alerts(config.state.path, now)
     except StateError as exc:  # an unreadable history must not cost the operator the whole report
         get_run_logger().warning("alert history unavailable: %s", exc)
         return [], f"The alert history could not be read: {exc}"
-    get_run_logger().info("%d alerts in the last %d days from %s", len(stored), RECENT_ALERTS_WINDOW.days,
+    get_run_logger().info("%d distinct alerts in the last %d days from %s", len(rows), RECENT_ALERTS_WINDOW.days,
                           config.state.path)
-    return [AlertRow.from_record(alert) for alert in stored], None
+    return rows, None
 
 
 @task(name="operator-notes", cache_policy=NO_CACHE)

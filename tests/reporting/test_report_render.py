@@ -81,7 +81,7 @@ def test_render_escapes_exchange_and_alert_values(write_config) -> None:
     # a `|` in a value cannot add a column to a Markdown table
     rows = [line for line in rendered.markdown.splitlines() if line.startswith("| ") and "&lt;img" in line]
     assert len(rows) == 3  # the position, its symbol limit and the alert
-    assert sorted(len(re.findall(r"(?<!\\)\|", row)) for row in rows) == [6, 6, 7]
+    assert sorted(len(re.findall(r"(?<!\\)\|", row)) for row in rows) == [6, 7, 7]  # columns + 1 each
     assert "<script>" not in rendered.markdown and "<img" not in rendered.markdown
 
 
@@ -152,3 +152,21 @@ def test_banner_takes_the_worst_of_health_and_risk(write_config) -> None:
     html = render_report(snapshot, "html").html
     assert 'class="banner bad">Overall status: OK · risk BREACH' in html
     assert build_view(make_snapshot(write_config())).status_tone == "ok"
+
+
+def test_repeated_alerts_collapse_to_one_row_with_a_count(write_config) -> None:
+    from datetime import timedelta
+
+    from live_ops.reporting.snapshot import collapse_alerts
+
+    def row(minutes: int, subject: str) -> AlertRow:
+        return AlertRow(ts=WHEN - timedelta(minutes=minutes), level="CRITICAL", source="portfolio",
+                        code="RISK_LIMIT_VIOLATION_PORTFOLIO", message=f"{subject} breach", subject=subject)
+
+    rows = collapse_alerts([row(30, "btc"), row(0, "btc"), row(60, "btc"), row(10, "eth")], limit=20)
+    assert [(r.subject, r.occurrences, r.ts, r.first_ts) for r in rows] == [
+        ("btc", 3, WHEN, WHEN - timedelta(minutes=60)), ("eth", 1, WHEN - timedelta(minutes=10), row(10, "eth").ts)]
+    assert len(collapse_alerts([row(i, f"s{i}") for i in range(30)], limit=20)) == 20
+    snapshot = make_snapshot(write_config(), alerts=rows)
+    markdown = render_report(snapshot, "markdown").markdown
+    assert "| ×3 since 2024-05-06 06:00 |" in markdown and "| once |" in markdown

@@ -18,21 +18,42 @@ from live_ops.reporting.notes import OperatorNotes
 
 
 class AlertRow(BaseModel):
-    """One row of the alert history as the report shows it."""
+    """One row of the alert history as the report shows it: the latest of `occurrences` alike events."""
 
     ts: datetime
     level: str
     source: str
     code: str
     message: str
+    subject: str | None = None
+    occurrences: int = Field(1, description="how many times this alert was raised in the window")
+    first_ts: datetime | None = Field(None, description="the first of those times")
 
     @classmethod
     def from_record(cls, record: Any) -> AlertRow:
         """Return the row of an alert record (a mapping or an object with the same attributes)."""
-        get = record.get if isinstance(record, dict) else lambda name: getattr(record, name)
+        get = record.get if isinstance(record, dict) else lambda name: getattr(record, name, None)
         level = get("level")
+        subject = get("subject")
         return cls(ts=get("ts"), level=str(getattr(level, "value", level)), source=str(get("source")),
-                   code=str(get("code")), message=str(get("message")))
+                   code=str(get("code")), message=str(get("message")), subject=None if subject is None else str(subject))
+
+
+def collapse_alerts(rows: list[AlertRow], limit: int) -> list[AlertRow]:
+    """Return one row per alert (source, code, subject), newest first, at most `limit`.
+
+    A condition that persists is raised by every run (the history records each one, most of them
+    deduplicated); the report shows it once, with how often and since when.
+    """
+    latest: dict[tuple[str, str, str], AlertRow] = {}
+    for row in sorted(rows, key=lambda r: r.ts, reverse=True):
+        key = (row.source, row.code, row.subject or row.message)
+        seen = latest.get(key)
+        if seen is None:
+            latest[key] = row.model_copy(update={"first_ts": row.ts})
+        else:
+            latest[key] = seen.model_copy(update={"occurrences": seen.occurrences + 1, "first_ts": row.ts})
+    return list(latest.values())[:limit]
 
 
 class StatusSnapshot(BaseModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from live_ops.reporting.snapshot import StatusSnapshot
+from live_ops.reporting.snapshot import AlertRow, StatusSnapshot
 from live_ops.risk import LimitDetail
 
 # status word -> CSS class of its colour
@@ -118,6 +118,7 @@ class AlertLine:
     source: str
     code: str
     message: str
+    repeats: str  # "" for a single occurrence, else e.g. "×12 since 2026-11-21 07:00"
 
 
 @dataclass
@@ -182,6 +183,12 @@ def exposure_chart(details: list[LimitDetail], quote: str = "") -> Chart | None:
     )
 
 
+def _repeats(alert: AlertRow) -> str:
+    if alert.occurrences <= 1 or alert.first_ts is None:
+        return ""
+    return f"×{alert.occurrences} since {alert.first_ts:%Y-%m-%d %H:%M}"
+
+
 def build_view(snapshot: StatusSnapshot, *, notes_html: str | None = None) -> ReportView:
     """Return the display view of `snapshot`; `notes_html` is the notes already sanitized for HTML."""
     health = snapshot.health
@@ -196,7 +203,7 @@ def build_view(snapshot: StatusSnapshot, *, notes_html: str | None = None) -> Re
                 for c in health.checks],
         portfolio_error=snapshot.portfolio_error,
         alerts=[AlertLine(f"{a.ts:%Y-%m-%d %H:%M:%S}", a.level.upper(), tone(a.level.upper()), a.source, a.code,
-                          a.message) for a in snapshot.alerts],
+                          a.message, _repeats(a)) for a in snapshot.alerts],
         alerts_note=snapshot.alerts_note,
         notes_markdown=snapshot.notes.markdown,
         notes_html=notes_html,
