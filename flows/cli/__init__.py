@@ -204,13 +204,12 @@ def exit_fast(code: int) -> NoReturn:
 
     Tearing down the modules and objects of a process that has imported Prefect takes ~0.5 s
     (measured; an empty flow's script pays it too) and does nothing for a CLI that is done. What
-    matters runs first, in the order the interpreter would run it: non-daemon threads are joined,
-    then the atexit handlers (Prefect drains its event and log queues to the API there, logging
-    flushes its handlers), then stdout and stderr are flushed.
+    matters runs first, as the interpreter itself would run it: threading's exit hooks and the
+    join of non-daemon threads (Prefect drains its event and log queues to the API there), then
+    the atexit handlers (logging flushes; an ephemeral Prefect server is stopped), then stdout
+    and stderr are flushed.
     """
-    for thread in threading.enumerate():
-        if thread is not threading.main_thread() and not thread.daemon:
-            thread.join()
+    threading._shutdown()  # type: ignore[attr-defined] - the interpreter's own first step at exit
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
