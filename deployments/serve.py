@@ -18,8 +18,8 @@ from prefect import serve
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron, Schedule
 
-from flows.health import live_health_flow
-from flows.report import status_report_flow
+from live_ops.flows.health import live_health_flow
+from live_ops.flows.report import status_report_flow
 from live_ops.config import load_config
 from live_ops.config.models import ScheduleConfig
 
@@ -70,7 +70,7 @@ def serve_deployments(config_path: Path | str, *, pause_on_shutdown: bool = True
     serve(*build_deployments(config_path), pause_on_shutdown=pause_on_shutdown, print_starting_message=announce)
 
 
-if __name__ == "__main__":  # python -m deployments.serve [CONFIG]
+if __name__ == "__main__":  # python -m live_ops.deployments.serve [CONFIG]
     import sys
 
     serve_deployments(sys.argv[1] if len(sys.argv) > 1 else "config/config.toml")

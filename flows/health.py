@@ -7,13 +7,13 @@ from datetime import datetime, timezone
 
 from prefect import flow
 
-from flows.hooks import alert_on_flow_failure
+from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.health import HealthReport, skipped, summarize
-from tasks.alerts import raise_health_alerts
-from tasks.health import check_alerts, check_config, check_exchange, check_live_risk
+from live_ops.tasks.alerts import raise_health_alerts
+from live_ops.tasks.health import check_alerts, check_config, check_exchange, check_live_risk
 
 
-@flow(name="live-health", flow_run_name="live health {config_path}", log_prints=False,
+@flow(flow_run_name="live health {config_path}", log_prints=False,
       on_failure=[alert_on_flow_failure], on_crashed=[alert_on_flow_failure])
 async def live_health_flow(config_path: str = "config/config.toml") -> HealthReport:
     """Run the config, exchange, alerts and live-risk checks and summarise them.

@@ -9,13 +9,13 @@ from prefect import flow
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from flows.hooks import alert_on_flow_failure
+from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.exchange import build_gateway
 from live_ops.orders import OrderPreview, order_notional, preview_name
-from tasks.alerts import raise_risk_alerts
-from tasks.config import load_config
-from tasks.orders import build_orders, evaluate_order_risk, export_orders, fetch_market_data, load_signal_file
-from tasks.portfolio import snapshot_portfolio, start_of_day_equity
+from live_ops.tasks.alerts import raise_risk_alerts
+from live_ops.tasks.config import load_config
+from live_ops.tasks.orders import build_orders, evaluate_order_risk, export_orders, fetch_market_data, load_signal_file
+from live_ops.tasks.portfolio import snapshot_portfolio, start_of_day_equity
 
 
 def _run_name() -> str:
@@ -23,7 +23,7 @@ def _run_name() -> str:
     return f"order preview {params.get('tag') or Path(str(params.get('signals_path', ''))).name}"
 
 
-@flow(name="order-preview", flow_run_name=_run_name, log_prints=False,
+@flow(flow_run_name=_run_name, log_prints=False,
       on_failure=[alert_on_flow_failure], on_crashed=[alert_on_flow_failure])
 async def order_preview_flow(
     signals_path: str,

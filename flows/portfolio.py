@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.hooks import alert_on_flow_failure
+from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.exchange import build_gateway
 from live_ops.portfolio import PortfolioSnapshot
-from tasks.alerts import raise_risk_alerts
-from tasks.config import load_config
-from tasks.portfolio import evaluate_portfolio_risk, snapshot_portfolio, start_of_day_equity
+from live_ops.tasks.alerts import raise_risk_alerts
+from live_ops.tasks.config import load_config
+from live_ops.tasks.portfolio import evaluate_portfolio_risk, snapshot_portfolio, start_of_day_equity
 
 
-@flow(name="portfolio", flow_run_name="portfolio {config_path}",
+@flow(flow_run_name="portfolio {config_path}",
       on_failure=[alert_on_flow_failure], on_crashed=[alert_on_flow_failure])
 async def portfolio_flow(
     config_path: str = "config/config.toml", evaluate_risk: bool = True, starting_cash: float | None = None

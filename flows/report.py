@@ -8,18 +8,18 @@ from typing import Literal
 
 from prefect import flow, get_run_logger
 
-from flows.health import live_health_flow
-from flows.hooks import alert_on_flow_failure
+from live_ops.flows.health import live_health_flow
+from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.config.models import LiveOpsConfig
 from live_ops.errors import LiveOpsError
 from live_ops.exchange import build_gateway
 from live_ops.health import HealthReport
 from live_ops.portfolio import PortfolioSnapshot
 from live_ops.reporting import ReportResult, StatusSnapshot, output_directory, validate_tag
-from tasks.alerts import raise_risk_alerts
-from tasks.config import load_config
-from tasks.portfolio import evaluate_portfolio_risk, snapshot_portfolio, start_of_day_equity
-from tasks.report import (
+from live_ops.tasks.alerts import raise_risk_alerts
+from live_ops.tasks.config import load_config
+from live_ops.tasks.portfolio import evaluate_portfolio_risk, snapshot_portfolio, start_of_day_equity
+from live_ops.tasks.report import (
     archive_status_report,
     maintain_report_archive,
     operator_notes,
@@ -52,7 +52,7 @@ async def _portfolio(health: HealthReport, config: LiveOpsConfig | None) -> tupl
     return await evaluate_portfolio_risk(config, snapshot, daily), None
 
 
-@flow(name="status-report", flow_run_name=_run_name,
+@flow(flow_run_name=_run_name,
       on_failure=[alert_on_flow_failure], on_crashed=[alert_on_flow_failure])
 async def status_report_flow(
     config_path: Path = Path("config/config.toml"),

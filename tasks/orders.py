@@ -23,7 +23,7 @@ from live_ops.orders import (
 )
 from live_ops.portfolio import PortfolioSnapshot
 from live_ops.risk import DailyBase
-from tasks.retry import EXCHANGE_RETRIES, EXCHANGE_RETRY_DELAYS, retry_transient_exchange_errors
+from live_ops.tasks.retry import EXCHANGE_RETRIES, EXCHANGE_RETRY_DELAYS, retry_transient_exchange_errors
 
 
 @task(name="load-signals", cache_policy=NO_CACHE)

@@ -13,7 +13,7 @@ from live_ops.exchange.gateway import ExchangeGateway
 from live_ops.portfolio import PortfolioSnapshot, build_snapshot
 from live_ops.risk import DailyBase, evaluate_risk
 from live_ops.state import EquityLedger
-from tasks.retry import EXCHANGE_RETRIES, EXCHANGE_RETRY_DELAYS, retry_transient_exchange_errors
+from live_ops.tasks.retry import EXCHANGE_RETRIES, EXCHANGE_RETRY_DELAYS, retry_transient_exchange_errors
 
 
 @task(

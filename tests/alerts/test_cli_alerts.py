@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def live_ops(*args: str) -> subprocess.CompletedProcess:
     env = {"PYTHONPATH": "src:.", "PATH": "/usr/bin:/bin", "HOME": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=REPO, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "live_ops.cli", *args], cwd=REPO, env=env, capture_output=True,
                           text=True, timeout=60)
 
 

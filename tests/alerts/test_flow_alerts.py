@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from flows.health import live_health_flow
-from flows.portfolio import portfolio_flow
+from live_ops.flows.health import live_health_flow
+from live_ops.flows.portfolio import portfolio_flow
 from live_ops.alerts import AlertHistory
 from live_ops.errors import StateError
 from tests.alerts.helpers import SECRET_PATH
@@ -65,7 +65,7 @@ def test_failing_flow_sends_critical_alert(prefect_api, write_config, receivers,
     (request,) = rx.requests
     body = request.json()
     assert (body["level"], body["code"], body["source"], body["subject"]) == (
-        "CRITICAL", "FLOW_FAILED", "flow", "portfolio")
+        "CRITICAL", "FLOW_FAILED", "flow", "portfolio-flow")
     assert "cannot" in body["message"] and body["context"]["state"] == "Failed"
 
 

@@ -23,7 +23,7 @@ from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
 POOL = "live-ops"
-DEPLOYMENT = "status-report/status-report"
+DEPLOYMENT = "status-report-flow/status-report"
 
 
 def _free_port() -> int:
@@ -161,12 +161,12 @@ def test_serve_registers_daily_and_weekly_schedules_runs_on_demand_and_pauses_on
                                    'health_cron = "*/30 * * * *"': 'health_cron = "*/20 * * * *"',
                                    'timezone = "UTC"': 'timezone = "Europe/Zurich"'})
     log = tmp_path / "serve.log"
-    serve = _start([sys.executable, "-m", "flows.cli", "serve", "--config", str(config)], server.env, log)
+    serve = _start([sys.executable, "-m", "live_ops.cli", "serve", "--config", str(config)], server.env, log)
     try:
         def registered() -> dict | None:
             deployment = server.deployment() or {}
             crons = {s["slug"]: s["schedule"].get("cron") for s in deployment.get("schedules", [])}
-            health = server.get("/deployments/name/live-health/live-health")
+            health = server.get("/deployments/name/live-health-flow/live-health")
             health_crons = [s["schedule"]["cron"] for s in health.json().get("schedules", [])] if health.is_success else []
             done = crons.get("daily") == "15 6 * * *" and "weekly" in crons and health_crons == ["*/20 * * * *"]
             return deployment if done else None
@@ -183,7 +183,7 @@ def test_serve_registers_daily_and_weekly_schedules_runs_on_demand_and_pauses_on
         form = deployment["parameter_openapi_schema"]["properties"]
         assert set(form) == {"config_path", "format", "tag", "notes_file", "output_dir"}
         assert form["format"]["enum"] == ["markdown", "html", "both"]
-        health = server.get("/deployments/name/live-health/live-health").json()
+        health = server.get("/deployments/name/live-health-flow/live-health").json()
         assert [(s["slug"], s["schedule"]["timezone"]) for s in health["schedules"]] == [("health", "Europe/Zurich")]
 
         # on demand, as from the UI: the served process picks the run up
@@ -197,10 +197,10 @@ def test_serve_registers_daily_and_weekly_schedules_runs_on_demand_and_pauses_on
     finally:
         _stop(serve)
     assert server.deployment()["paused"] is True  # pause_on_shutdown
-    assert server.get("/deployments/name/live-health/live-health").json()["paused"] is True
+    assert server.get("/deployments/name/live-health-flow/live-health").json()["paused"] is True
 
     # a restart re-applies the deployments unpaused: scheduling resumes without touching the UI
-    restarted = _start([sys.executable, "-m", "flows.cli", "serve", "--config", str(config)], server.env, log)
+    restarted = _start([sys.executable, "-m", "live_ops.cli", "serve", "--config", str(config)], server.env, log)
     try:
         _until("the restarted serve unpausing the deployment",
                lambda: server.deployment()["paused"] is False, 120, restarted, log)

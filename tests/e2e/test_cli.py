@@ -29,7 +29,7 @@ def test_console_script_is_installed() -> None:
 
 
 def test_help_imports_neither_prefect_nor_ccxt() -> None:
-    code = ("import sys, flows.cli as c\n"
+    code = ("import sys, live_ops.cli as c\n"
             "try:\n    c.main(['--help'])\nexcept SystemExit:\n    pass\n"
             "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'prefect', 'ccxt'})\n"
             "print(heavy)")

@@ -101,7 +101,7 @@ def test_translate_transient_flags_drive_the_retries():
 
 
 def test_exchange_package_and_cli_help_do_not_import_ccxt():
-    code = ("import sys, live_ops.exchange, live_ops.exchange.ccxt_errors, live_ops.exchange.profiles, flows.cli;"
+    code = ("import sys, live_ops.exchange, live_ops.exchange.ccxt_errors, live_ops.exchange.profiles, live_ops.cli;"
             "print('ccxt' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parents[2], env={"PYTHONPATH": "src:.", "PATH": "/usr/bin:/bin"})

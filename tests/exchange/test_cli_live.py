@@ -34,7 +34,7 @@ def _live_ops(prefect_api: str, *args: str, key: str = DEFAULT_KEY) -> tuple[int
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIVE_OPS_")}
     env.update(PYTHONPATH=f"{REPO / 'src'}{os.pathsep}{REPO}", PREFECT_API_URL=prefect_api,
                LIVE_OPS_API_KEY=key, LIVE_OPS_API_SECRET=DEFAULT_SECRET)
-    done = subprocess.run([sys.executable, "-m", "flows.cli", *args, "--json"], cwd=REPO, env=env,
+    done = subprocess.run([sys.executable, "-m", "live_ops.cli", *args, "--json"], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=120)
     return done.returncode, json.loads(done.stdout), done.stderr
 

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from flows.portfolio import portfolio_flow
+from live_ops.flows.portfolio import portfolio_flow
 from live_ops.errors import ExchangeAuthError
 
 pytestmark = pytest.mark.prefect

@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from flows.health import live_health_flow
-from flows.portfolio import portfolio_flow
+from live_ops.flows.health import live_health_flow
+from live_ops.flows.portfolio import portfolio_flow
 from live_ops.errors import ConfigError
 from live_ops.risk import Severity
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from flows.cli import main
+from live_ops.cli import main
 from live_ops.exchange.ccxt_gateway import CcxtGateway
 from live_ops.orders import Signal, SignalBatch, build_preview, read_market_data
 from tests.fakes.exchange_server import DEFAULT_KEY, DEFAULT_SECRET, FakeMarket

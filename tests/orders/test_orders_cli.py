@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bench.gen_signals import write_signals
-from flows.cli import main
+from live_ops.cli import main
 from tests.conftest import REPO
 
 SIGNALS = ("symbol,direction,strategy_key,comment\n"
@@ -135,7 +135,7 @@ def test_orders_cli_skip_live_risk_has_no_risk_key_exit_0(prefect_api, capsys, s
 def test_orders_console_script_stdout_is_one_json_document(prefect_api, signals: Path, write_config) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIVE_OPS_")}
     env.update(PREFECT_API_URL=prefect_api, PYTHONPATH=f"{REPO / 'src'}{os.pathsep}{REPO}")
-    result = subprocess.run([sys.executable, "-m", "flows.cli", "orders", "--json", "--config", str(write_config()),
+    result = subprocess.run([sys.executable, "-m", "live_ops.cli", "orders", "--json", "--config", str(write_config()),
                              "--signals", str(signals)], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)  # raises if anything but one JSON document is on stdout
@@ -148,7 +148,7 @@ def test_orders_console_script_stdout_is_one_json_document(prefect_api, signals:
 
 @pytest.mark.prefect
 def test_order_preview_flow_100k_signals(prefect_api, write_config, tmp_path: Path) -> None:
-    from flows.orders import order_preview_flow
+    from live_ops.flows.orders import order_preview_flow
 
     path = write_signals(tmp_path / "100k.csv", 100_000, balanced=True)  # buys and sells net out per symbol
     out = tmp_path / "orders.csv"

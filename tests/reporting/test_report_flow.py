@@ -21,7 +21,7 @@ FAILING_EXCHANGE = {'mode = "paper"': 'mode = "testnet"', 'api_base_url = ""': '
 
 
 def _run_flow(**params):
-    from flows.report import status_report_flow
+    from live_ops.flows.report import status_report_flow
 
     return asyncio.run(status_report_flow(**params))
 
@@ -37,7 +37,7 @@ async def _artifacts(key: str) -> list:
 def live_ops(api_url: str, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIVE_OPS_")}
     env.update(PREFECT_API_URL=api_url, PYTHONPATH=os.pathsep.join(["src", "."]))
-    return subprocess.run([sys.executable, "-m", "flows.cli", "report", *args], cwd=REPO, env=env,
+    return subprocess.run([sys.executable, "-m", "live_ops.cli", "report", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=180)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from flows.cli import EXIT_FAIL, EXIT_OK, Outcome, config_path, run_flow
+from live_ops.cli import EXIT_FAIL, EXIT_OK, Outcome, config_path, run_flow
 
 
 @contextmanager
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> Outcome:
     config = load_config(path)
     order_notional(args.notional, config.live_risk.default_order_notional)
     batch = load_signals(args.signals)
-    from flows.orders import order_preview_flow
+    from live_ops.flows.orders import order_preview_flow
 
     with _collector_skips_what_exists():
         preview = run_flow(args, order_preview_flow(

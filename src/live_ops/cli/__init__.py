@@ -114,12 +114,12 @@ def run_flow(args: argparse.Namespace, coroutine: Any) -> Any:
 
 # command -> "module:function" of its handler, imported only when that command runs
 COMMANDS: dict[str, str] = {
-    "health": "flows.cli.health:run",
-    "portfolio": "flows.cli.portfolio:run",
-    "orders": "flows.cli.orders:run",
-    "report": "flows.cli.report:run",
-    "alerts": "flows.cli.alerts:run",
-    "serve": "flows.cli.serve:run",
+    "health": "live_ops.cli.health:run",
+    "portfolio": "live_ops.cli.portfolio:run",
+    "orders": "live_ops.cli.orders:run",
+    "report": "live_ops.cli.report:run",
+    "alerts": "live_ops.cli.alerts:run",
+    "serve": "live_ops.cli.serve:run",
 }
 
 

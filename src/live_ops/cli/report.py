@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from flows.cli import Outcome, config_path, run_flow
+from live_ops.cli import Outcome, config_path, run_flow
 
 
 def run(args: argparse.Namespace) -> Outcome:
@@ -14,7 +14,7 @@ def run(args: argparse.Namespace) -> Outcome:
     validate_tag(args.tag)  # a usage error (exit 2) before Prefect starts
     path = config_path(args)
     load_config(path)  # fail fast, in one line, before Prefect starts
-    from flows.report import status_report_flow
+    from live_ops.flows.report import status_report_flow
 
     result = run_flow(args, status_report_flow(config_path=path, format=args.format, tag=args.tag,
                                                notes_file=args.notes_file, output_dir=args.output_dir))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from flows.cli import Outcome, config_path, run_flow
+from live_ops.cli import Outcome, config_path, run_flow
 
 
 def run(args: argparse.Namespace) -> Outcome:
-    from flows.health import live_health_flow
+    from live_ops.flows.health import live_health_flow
     from live_ops.console import health_text
 
     report = run_flow(args, live_health_flow(config_path=config_path(args)))

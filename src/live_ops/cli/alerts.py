@@ -6,7 +6,7 @@ import argparse
 import re
 from datetime import datetime, timedelta, timezone
 
-from flows.cli import Outcome, config_path
+from live_ops.cli import Outcome, config_path
 from live_ops.errors import UsageError
 
 _AGE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from flows.cli import Outcome, config_path
+from live_ops.cli import Outcome, config_path
 
 
 def run(args: argparse.Namespace) -> Outcome:
@@ -12,7 +12,7 @@ def run(args: argparse.Namespace) -> Outcome:
 
     path = config_path(args)
     load_config(path)  # fail fast, in one line, before Prefect starts
-    from deployments.serve import serve_deployments
+    from live_ops.deployments.serve import serve_deployments
 
     serve_deployments(path, announce=not args.json)  # blocks until SIGTERM / Ctrl-C; the schedules are then paused
     return Outcome({"served": path, "stopped": True}, f"live-ops serve stopped ({path}); schedules paused")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from flows.cli import Outcome, config_path, run_flow
+from live_ops.cli import Outcome, config_path, run_flow
 
 
 def run(args: argparse.Namespace) -> Outcome:
@@ -13,7 +13,7 @@ def run(args: argparse.Namespace) -> Outcome:
 
     path = config_path(args)
     load_config(path)  # fail fast, in one line, before Prefect starts
-    from flows.portfolio import portfolio_flow
+    from live_ops.flows.portfolio import portfolio_flow
 
     snapshot = run_flow(args, portfolio_flow(config_path=path, evaluate_risk=not args.no_risk,
                                              starting_cash=args.starting_cash))
