@@ -6,7 +6,6 @@ once (the kernel queues it): no polling for "started".
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +18,7 @@ import pytest
 from live_ops.alerts import Alerter
 from live_ops.config import load_config
 from live_ops.dashboard.read import DeskReader
-from live_ops.dashboard.server import build_server
+from live_ops.dashboard.server import build_server, listen
 from live_ops.reporting import (
     archive_report,
     maintain_archive,
@@ -36,10 +35,7 @@ def serving(read: Callable, archive_dir: Path, host: str = "127.0.0.1", *, envir
             refresh_seconds: int = 30) -> Iterator[str]:
     """Serve the dashboard on `host` and a free port; yield its base URL."""
     server = build_server(read, archive_dir, host, 0, environ=environ or {}, refresh_seconds=refresh_seconds)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, 0))
-    sock.listen(64)
+    sock = listen(host, 0)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

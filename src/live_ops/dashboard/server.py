@@ -33,13 +33,22 @@ def build_server(read: Callable[[], Desk], archive_dir: Path | str, host: str = 
     return uvicorn.Server(config)
 
 
-def check_bindable(host: str, port: int) -> None:
-    """Raise UsageError naming the address when `host:port` cannot be bound (in use, unknown host)."""
+def listen(host: str, port: int) -> socket.socket:
+    """Return a socket bound to `host:port` and listening (port 0: a free one).
+
+    Bound before uvicorn starts, so the address is known and clients can connect at once.
+    Raises UsageError naming the address when it cannot be bound (in use, unknown host).
+    """
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        family, _, _, _, address = infos[0]
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind(address)
+        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
     except OSError as exc:
         raise UsageError(f"cannot serve the dashboard on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise UsageError(f"cannot serve the dashboard on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
