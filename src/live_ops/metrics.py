@@ -118,7 +118,10 @@ def write_textfile(path: Path | str, desk: Desk) -> Path:
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass  # the folder itself is the problem: there is no temp file to remove
         raise StateError(f"[metrics] textfile {path}: cannot write ({exc.strerror or exc})") from None
     return path
 
