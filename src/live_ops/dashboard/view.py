@@ -134,7 +134,7 @@ def _thin(points: list[CurvePoint]) -> list[CurvePoint]:
 def curve(title: str, points: list[CurvePoint], value: str, start: datetime, end: datetime,
           quote: str) -> Curve | None:
     """Return the chart of `value` ('equity' or 'exposure') over [start, end]; None with fewer than 2 points."""
-    points = _thin([p for p in points if start <= p.at <= end])
+    points = _thin([p for p in points if p.at >= start])
     if len(points) < 2:
         return None
     values = [getattr(p, value) for p in points]
@@ -144,7 +144,8 @@ def curve(title: str, points: list[CurvePoint], value: str, start: datetime, end
     inner_h = CURVE_H - 2 * CURVE_PAD
     coords = []
     for point, v in zip(points, values):
-        x = (point.at - start).total_seconds() / seconds * CURVE_W
+        # a point stamped after `end` (another host's clock) is drawn at the right edge
+        x = min((point.at - start).total_seconds() / seconds, 1.0) * CURVE_W
         y = CURVE_PAD + (inner_h / 2 if high == low else (high - v) / span * inner_h)
         coords.append(f"{x:.1f},{y:.1f}")
     return Curve(title=title, points=" ".join(coords), last=f"{money(values[-1])} {quote}".strip(),
