@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -37,6 +38,7 @@ ALERTS_WINDOW = timedelta(days=7)
 ALERTS_SHOWN = 25
 REPORTS_SHOWN = 10
 MAX_SIDECAR_BYTES = 64 * 1024 * 1024
+RESCAN_S = 10.0
 
 
 def _utc(text: str) -> datetime:
@@ -96,6 +98,7 @@ class DeskReader:
         self.archive_dir = Path(archive_dir)
         self.clock = clock
         self._sidecars: dict[tuple[str, int, int], _Parsed] = {}
+        self._scan: tuple[int, float, list[Any]] | None = None  # (folder mtime, when, scan_archive result)
 
     def read(self) -> Desk:
         """Return the desk now; what cannot be read is named in `problems`."""
@@ -135,7 +138,7 @@ class DeskReader:
 
     def _archive(self, now: datetime, problems: list[str]) -> tuple[list[Report], list[tuple[str, _Parsed]]]:
         try:
-            entries = scan_archive(self.archive_dir)
+            entries = self._entries()
         except OSError as exc:
             problems.append(f"The report archive {self.archive_dir} could not be read: {exc.strerror or exc}")
             return [], []
@@ -154,6 +157,18 @@ class DeskReader:
             if result is not None:
                 parsed.append((entry.stem, result))
         return reports, parsed
+
+    def _entries(self) -> list[Any]:
+        # a report appears (link/rename) or goes (retention) by changing the folder: its mtime says when
+        # to scan again; the scan reads every sidecar's summary, which a refreshing page need not repeat
+        try:
+            mtime = self.archive_dir.stat().st_mtime_ns
+        except FileNotFoundError:
+            return []
+        # two changes within one tick of the file system's clock leave one mtime: rescan now and then anyway
+        if self._scan is None or self._scan[0] != mtime or time.monotonic() - self._scan[1] > RESCAN_S:
+            self._scan = (mtime, time.monotonic(), scan_archive(self.archive_dir))
+        return self._scan[2]
 
     def _sidecar(self, path: Path) -> _Parsed | None:
         try:

@@ -1,0 +1,58 @@
+"""Reading the desk from what runs recorded; what cannot be read is said, never a crash."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from live_ops.dashboard.read import DeskReader
+from tests.dashboard.conftest import Desk
+
+
+def test_reader_of_an_empty_desk(tmp_path: Path) -> None:
+    desk = DeskReader(tmp_path / "state.db", tmp_path / "reports").read()
+    assert (desk.health, desk.snapshot, desk.curve, desk.alerts, desk.reports, desk.problems) == (
+        None, None, (), (), (), ())
+    assert not (tmp_path / "state.db").exists()  # reading never creates the state database
+
+
+def test_reader_takes_the_newest_run_and_a_week_of_curve(write_config) -> None:
+    d = Desk(write_config())
+    now = datetime.now(timezone.utc)
+    for days in (9, 6, 3, 0):
+        d.record_run(now - timedelta(days=days, minutes=1))
+    desk = d.reader().read()
+    assert desk.health is not None and desk.health.at == now - timedelta(minutes=1)
+    assert len(desk.curve) == 3  # the 9-day-old report is outside the 7 days
+    assert [r.headline for r in desk.reports] == ["OK"] * 4 and desk.archive_index
+    assert desk.last_runs["report"] == now - timedelta(minutes=1)  # from the sidecar, to the second
+
+
+def test_reader_sees_a_new_report_at_once(write_config) -> None:
+    d = Desk(write_config())
+    now = datetime.now(timezone.utc)
+    d.record_run(now - timedelta(hours=1))
+    reader = d.reader()
+    assert len(reader.read().reports) == 1
+    d.record_run(now)
+    assert len(reader.read().reports) == 2
+
+
+def test_damaged_sidecar_is_left_out_the_report_still_linked(write_config) -> None:
+    d = Desk(write_config())
+    now = datetime.now(timezone.utc)
+    d.record_run(now - timedelta(hours=2))
+    newest = d.record_run(now - timedelta(hours=1))
+    (d.archive / f"{newest}.json").write_text('{"summary": {}, "snapshot": {"health": 12')
+    desk = d.reader().read()
+    assert desk.health is not None and desk.health.at == now - timedelta(hours=2)
+    assert newest in [r.name for r in desk.reports]
+
+
+def test_unreadable_alert_history_is_a_problem_not_a_crash(write_config, tmp_path: Path) -> None:
+    d = Desk(write_config())
+    d.record_run(datetime.now(timezone.utc))
+    Path(d.config.state.path).write_bytes(b"this is not a database" * 100)
+    desk = d.reader().read()
+    assert desk.snapshot is not None
+    assert len(desk.problems) == 1 and desk.problems[0].startswith("The alert history could not be read:")
