@@ -25,6 +25,9 @@ from live_ops.reporting import (
     render_report,
     report_stem,
 )
+from live_ops.status import headline
+from live_ops.store import Store
+from live_ops.store import models as stored
 from tests.reporting.builders import make_snapshot
 
 BREACH_CONFIG = {"max_symbol_exposure_notional = 5000.0": "max_symbol_exposure_notional = 2000.0"}
@@ -58,6 +61,7 @@ class Desk:
         """Record one status run at `at` as the report flow does: alerts, then the archived report."""
         snapshot = make_snapshot(self.config_path, tag=tag, generated_at=at)
         assert snapshot.portfolio is not None and snapshot.portfolio.risk is not None
+        record_history(Store.at(self.config.state), snapshot)
         Alerter(self.config).risk(snapshot.portfolio.risk, "portfolio")
         rendered = render_report(snapshot, "both")
         archived = archive_report(self.archive, report_stem(at, tag), rendered.documents("both"),
@@ -66,7 +70,31 @@ class Desk:
         return archived.stem
 
     def reader(self, clock: Callable[[], datetime] | None = None) -> DeskReader:
-        return DeskReader(self.config.state.path, self.archive, **({"clock": clock} if clock else {}))
+        return DeskReader(self.config.state, self.archive, **({"clock": clock} if clock else {}))
+
+
+def record_history(store: Store, snapshot: StatusSnapshot) -> None:
+    """Record the health run, the portfolio snapshot and the report of `snapshot` in the history store."""
+    health, portfolio = snapshot.health, snapshot.portfolio
+    mode = health.mode or ""
+    head = headline(health.overall_status, snapshot.risk_severity).value
+    store.record(stored.HealthRun(at=health.checked_at, mode=mode, headline=headline(health.overall_status, None).value,
+                                  overall_status=health.overall_status,
+                                  checks={c.name: str(c.status) for c in health.checks}))
+    if portfolio is not None:
+        risk = portfolio.risk
+        store.record(stored.PortfolioPoint(
+            at=portfolio.as_of, mode=mode, headline=headline(None, snapshot.risk_severity).value,
+            quote_currency=portfolio.quote_currency, equity=portfolio.equity, free_cash=portfolio.free_cash,
+            total_exposure=portfolio.totals.total_notional, open_positions=portfolio.totals.num_open_positions,
+            daily_pnl=(risk.metrics.get("daily_pnl") if risk else None), risk_severity=snapshot.risk_severity,
+            limits=[stored.LimitRatio(limit_name=d.limit_name, symbol=d.symbol, ratio=d.ratio,
+                                      severity=str(getattr(d.severity, "value", d.severity)))
+                    for d in (risk.limit_details if risk else [])],
+            positions=[stored.PositionRow(symbol=p.symbol, side=p.side, size=p.size, notional=p.notional,
+                                          unrealized_pnl=p.unrealized_pnl) for p in portfolio.positions]))
+    store.record(stored.ReportRecord(at=snapshot.generated_at, mode=mode, headline=head,
+                                     name=report_stem(snapshot.generated_at, snapshot.tag)))
 
 
 @pytest.fixture

@@ -45,14 +45,15 @@ def test_damaged_sidecar_is_left_out_the_report_still_linked(write_config) -> No
     newest = d.record_run(now - timedelta(hours=1))
     (d.archive / f"{newest}.json").write_text('{"summary": {}, "snapshot": {"health": 12')
     desk = d.reader().read()
-    assert desk.health is not None and desk.health.at == now - timedelta(hours=2)
-    assert newest in [r.name for r in desk.reports]
+    assert [(r.name, r.headline) for r in desk.reports][0] == (newest, None)  # linked, its status unknown
+    assert desk.health is not None and desk.health.at == now - timedelta(hours=1)  # the history has it
 
 
-def test_unreadable_alert_history_is_a_problem_not_a_crash(write_config, tmp_path: Path) -> None:
+def test_unreadable_history_is_a_problem_not_a_crash(write_config, tmp_path: Path) -> None:
     d = Desk(write_config())
-    d.record_run(datetime.now(timezone.utc))
-    Path(d.config.state.path).write_bytes(b"this is not a database" * 100)
+    Path(d.config.state.path).mkdir()  # a folder where the database should be
+    d.archive.mkdir()
+    (d.archive / "live_status_2026-11-23_0700_daily.md").write_text("# report")
     desk = d.reader().read()
-    assert desk.snapshot is not None
-    assert len(desk.problems) == 1 and desk.problems[0].startswith("The alert history could not be read:")
+    assert desk.snapshot is None and [r.name for r in desk.reports] == ["live_status_2026-11-23_0700_daily"]
+    assert [p.split(":")[0] for p in desk.problems] == ["The history could not be read", "The alert history could not be read"]

@@ -1,23 +1,21 @@
 """Read the desk now: the only dashboard module that knows where the data lives.
 
-Sources, all read-only: the alert history and the report archive (its index and the JSON sidecar
-of each report). A source that cannot be read costs the page that section, said plainly in
-`Desk.problems`, never the whole page.
+Sources, all read-only: the history store (`live_ops.store`: the latest health run and portfolio
+snapshot, the 7-day series, the alerts with their deliveries, the latest run of each kind) and
+the report archive folder (what `/reports/` can serve). A source that cannot be read costs the
+page that section, said plainly in `Desk.problems`, never the whole page.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from live_ops.alerts.history import AlertHistory
 from live_ops.dashboard.model import (
+    RUN_KINDS,
     Alert,
     Check,
     CurvePoint,
@@ -30,166 +28,118 @@ from live_ops.dashboard.model import (
     Snapshot,
 )
 from live_ops.errors import StateError
-from live_ops.reporting.archive import scan_archive
+from live_ops.reporting.archive import IndexEntry, scan_archive
 from live_ops.status import headline
+from live_ops.store import Store
+from live_ops.store import models as stored
 
 CURVE_WINDOW = timedelta(days=7)
 ALERTS_WINDOW = timedelta(days=7)
 ALERTS_SHOWN = 25
 REPORTS_SHOWN = 10
-MAX_SIDECAR_BYTES = 64 * 1024 * 1024
 RESCAN_S = 10.0
-
-
-def _utc(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+# the store's kinds -> the dashboard's run kinds (`live_ops_last_run_timestamp_seconds{flow}`)
+_KIND = {"health": "health", "portfolio": "portfolio", "orders": "orders", "reports": "report"}
+assert set(_KIND.values()) == set(RUN_KINDS)
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@dataclass(frozen=True)
-class _Parsed:
-    """What one report sidecar holds, cached by (name, mtime, size)."""
-
-    health: HealthRun | None
-    snapshot: Snapshot | None
-    mode: str | None
+def health_run(run: stored.HealthRun) -> HealthRun:
+    """Return the dashboard's view of a recorded health run."""
+    return HealthRun(at=run.at, overall=run.overall_status,
+                     checks=tuple(Check(name=name, status=status) for name, status in run.checks.items()))
 
 
-def health_run(data: dict[str, Any]) -> HealthRun:
-    """Return the health run of a `HealthReport` as JSON."""
-    return HealthRun(
-        at=_utc(data["checked_at"]), overall=str(data["overall_status"]),
-        checks=tuple(Check(name=str(c["name"]), status=str(c["status"]), messages=tuple(map(str, c.get("messages", []))))
-                     for c in data.get("checks", [])),
-    )
-
-
-def snapshot(data: dict[str, Any]) -> Snapshot:
-    """Return the snapshot of a `PortfolioSnapshot` (with its risk) as JSON."""
-    risk = data.get("risk") or None
-    metrics = (risk or {}).get("metrics") or {}
-    daily = metrics.get("daily_pnl")
+def snapshot(point: stored.PortfolioPoint) -> Snapshot:
+    """Return the dashboard's view of a recorded portfolio snapshot."""
     return Snapshot(
-        at=_utc(data["as_of"]), quote_currency=str(data["quote_currency"]), equity=float(data["equity"]),
-        free_cash=float(data["free_cash"]), exposure_total=float(data["totals"]["total_notional"]),
-        open_positions=int(data["totals"]["num_open_positions"]),
-        daily_pnl=float(daily) if isinstance(daily, (int, float)) else None,
-        risk_severity=str(risk["severity"]) if risk else None,
-        limits=tuple(Limit(name=str(d["limit_name"]), symbol=d.get("symbol"), ratio=float(d["ratio"]),
-                           severity=str(d["severity"]), current_value=float(d["current_value"]),
-                           limit_value=float(d["limit_value"]))
-                     for d in (risk or {}).get("limit_details", [])),
-        positions=tuple(Position(symbol=str(p["symbol"]), side=str(p["side"]), size=float(p["size"]),
-                                 notional=float(p["notional"]), unrealized_pnl=float(p["unrealized_pnl"]),
-                                 mark_price=float(p["mark_price"]))
-                        for p in data.get("positions", [])),
+        at=point.at, quote_currency=point.quote_currency, equity=point.equity, free_cash=point.free_cash,
+        exposure_total=point.total_exposure, open_positions=point.open_positions, daily_pnl=point.daily_pnl,
+        risk_severity=point.risk_severity,
+        limits=tuple(Limit(name=lim.limit_name, symbol=lim.symbol, ratio=lim.ratio, severity=lim.severity)
+                     for lim in point.limits),
+        positions=tuple(Position(symbol=p.symbol, side=p.side, size=p.size, notional=p.notional,
+                                 unrealized_pnl=p.unrealized_pnl) for p in point.positions),
     )
+
+
+def alert(record: stored.AlertRecord) -> Alert:
+    return Alert(at=record.ts, level=record.level, source=record.source, code=record.code, message=record.message,
+                 deliveries=tuple(Delivery(sink=d.sink, status=d.status, target=d.target) for d in record.deliveries))
 
 
 class DeskReader:
-    """Reads a `Desk` from the state database at `state_path` and the archive in `archive_dir`."""
+    """Reads a `Desk` from a history store and the report archive in `archive_dir`."""
 
-    def __init__(self, state_path: Path | str, archive_dir: Path | str, *,
+    def __init__(self, store: Store | Path | str | Any, archive_dir: Path | str, *,
                  clock: Callable[[], datetime] = _now) -> None:
-        self.state_path = Path(state_path)
+        self.store = Store.at(store)
         self.archive_dir = Path(archive_dir)
         self.clock = clock
-        self._sidecars: dict[tuple[str, int, int], _Parsed] = {}
-        self._scan: tuple[int, float, list[Any]] | None = None  # (folder mtime, when, scan_archive result)
+        self._scan: tuple[int, float, list[IndexEntry]] | None = None  # (folder mtime, when, scan)
 
     def read(self) -> Desk:
         """Return the desk now; what cannot be read is named in `problems`."""
         now = self.clock()
         problems: list[str] = []
-        alerts = self._alerts(now, problems)
-        reports, parsed = self._archive(now, problems)
-        latest = next((p for _, p in parsed if p.health or p.snapshot), None)
-        health = next((p.health for _, p in parsed if p.health), None)
-        snap = next((p.snapshot for _, p in parsed if p.snapshot), None)
-        curve = sorted(
-            (CurvePoint(at=p.snapshot.at, equity=p.snapshot.equity, exposure=p.snapshot.exposure_total)
-             for _, p in parsed if p.snapshot and p.snapshot.at >= now - CURVE_WINDOW),
-            key=lambda point: point.at)
+        health = snap = None
+        curve: list[CurvePoint] = []
         last_runs: dict[str, datetime] = {}
-        if health:
-            last_runs["health"] = health.at
-        if snap:
-            last_runs["portfolio"] = snap.at
-        if reports:
-            last_runs["report"] = reports[0].generated_at
-        return Desk(read_at=now, mode=latest.mode if latest else None, health=health, snapshot=snap,
-                    curve=tuple(curve), alerts=tuple(alerts), reports=tuple(reports[:REPORTS_SHOWN]),
-                    archive_index=(self.archive_dir / "index.html").is_file(), last_runs=last_runs,
-                    problems=tuple(problems))
-
-    def _alerts(self, now: datetime, problems: list[str]) -> list[Alert]:
+        mode = None
         try:
-            stored = AlertHistory(self.state_path).query(since=now - ALERTS_WINDOW, limit=ALERTS_SHOWN)
+            latest = {kind: self.store.latest(kind) for kind in _KIND}
+            for kind, record in latest.items():
+                if record is not None:
+                    last_runs[_KIND[kind]] = record.at
+            if isinstance(latest["health"], stored.HealthRun):
+                health = health_run(latest["health"])
+            if isinstance(latest["portfolio"], stored.PortfolioPoint):
+                snap = snapshot(latest["portfolio"])
+                curve = [CurvePoint(at=p.at, equity=p.equity, exposure=p.total_exposure)
+                         for p in self.store.portfolio_series(now - CURVE_WINDOW)]
+            newest = max((r for r in latest.values() if r is not None and r.mode), key=lambda r: r.at, default=None)
+            mode = newest.mode if newest else None
+        except StateError as exc:
+            problems.append(f"The history could not be read: {exc}")
+        alerts: list[Alert] = []
+        try:
+            alerts = [alert(a) for a in self.store.alerts(now - ALERTS_WINDOW, limit=ALERTS_SHOWN)]
         except StateError as exc:
             problems.append(f"The alert history could not be read: {exc}")
-            return []
-        return [Alert(at=a.ts, level=a.level.value, source=a.source, code=a.code, message=a.message,
-                      deliveries=tuple(Delivery(sink=str(d["sink"]), status=str(d["status"]),
-                                                target=str(d.get("target") or "")) for d in a.deliveries))
-                for a in stored]
+        reports = self._reports(problems)
+        if reports and "report" not in last_runs:
+            last_runs["report"] = reports[0].generated_at
+        return Desk(read_at=now, mode=mode, health=health, snapshot=snap, curve=tuple(curve), alerts=tuple(alerts),
+                    reports=tuple(reports[:REPORTS_SHOWN]), archive_index=(self.archive_dir / "index.html").is_file(),
+                    last_runs=last_runs, problems=tuple(problems))
 
-    def _archive(self, now: datetime, problems: list[str]) -> tuple[list[Report], list[tuple[str, _Parsed]]]:
+    def _reports(self, problems: list[str]) -> list[Report]:
         try:
             entries = self._entries()
         except OSError as exc:
             problems.append(f"The report archive {self.archive_dir} could not be read: {exc.strerror or exc}")
-            return [], []
-        reports = [Report(name=e.stem, generated_at=e.generated_at,
-                          headline=headline(e.overall_status, e.risk_severity).value if e.overall_status else None,
-                          files=tuple(f"{e.stem}.{ext}" for ext in e.extensions))
-                   for e in entries]
-        parsed: list[tuple[str, _Parsed]] = []
-        for entry in entries:
-            if "json" not in entry.extensions:
-                continue
-            # the newest report always; older ones only while they can add to the 7-day curve
-            if parsed and entry.generated_at < now - CURVE_WINDOW:
-                break
-            result = self._sidecar(self.archive_dir / f"{entry.stem}.json")
-            if result is not None:
-                parsed.append((entry.stem, result))
-        return reports, parsed
+            return []
+        return [Report(name=e.stem, generated_at=e.generated_at,
+                       headline=headline(e.overall_status, e.risk_severity).value if e.overall_status else None,
+                       files=tuple(f"{e.stem}.{ext}" for ext in e.extensions))
+                for e in entries[:REPORTS_SHOWN]]
 
-    def _entries(self) -> list[Any]:
+    def _entries(self) -> list[IndexEntry]:
         # a report appears (link/rename) or goes (retention) by changing the folder: its mtime says when
-        # to scan again; the scan reads every sidecar's summary, which a refreshing page need not repeat
+        # to scan again (the scan reads every sidecar's summary, which a refreshing page need not repeat);
+        # two changes within one tick of the file system's clock leave one mtime: rescan now and then anyway
         try:
             mtime = self.archive_dir.stat().st_mtime_ns
         except FileNotFoundError:
             return []
-        # two changes within one tick of the file system's clock leave one mtime: rescan now and then anyway
         if self._scan is None or self._scan[0] != mtime or time.monotonic() - self._scan[1] > RESCAN_S:
             self._scan = (mtime, time.monotonic(), scan_archive(self.archive_dir))
         return self._scan[2]
 
-    def _sidecar(self, path: Path) -> _Parsed | None:
-        try:
-            stat = path.stat()
-            key = (path.name, stat.st_mtime_ns, stat.st_size)
-            if key in self._sidecars:
-                return self._sidecars[key]
-            if stat.st_size > MAX_SIDECAR_BYTES:
-                return None
-            data = json.loads(path.read_bytes()).get("snapshot", {})
-            result = _Parsed(health=health_run(data["health"]) if data.get("health") else None,
-                             snapshot=snapshot(data["portfolio"]) if data.get("portfolio") else None,
-                             mode=(data.get("health") or {}).get("mode"))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None  # a damaged sidecar is left out; the report itself is still linked
-        if len(self._sidecars) > 4096:
-            self._sidecars.clear()
-        self._sidecars[key] = result
-        return result
-
 
 def reader_for(config: Any) -> DeskReader:
-    """Return the reader of the desk a `LiveOpsConfig` describes (its state and its report archive)."""
-    return DeskReader(config.state.path, os.fspath(config.reports.output_dir))
+    """Return the reader of the desk a `LiveOpsConfig` describes (its `[state]` store and its report archive)."""
+    return DeskReader(config.state, config.reports.output_dir)
