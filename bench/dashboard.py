@@ -51,6 +51,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--out", default=str(REPO / "bench" / "dashboard.json"))
+    parser.add_argument("--data", metavar="DIR", help="keep the year's data here and reuse it on the next run")
     args = parser.parse_args()
 
     import httpx
@@ -60,8 +61,16 @@ def main() -> int:
 
     now = datetime.now(timezone.utc)
     with tempfile.TemporaryDirectory(prefix="live-ops-bench-dash-") as tmp:
+        root = Path(args.data or tmp)
         started = time.perf_counter()
-        config, written = populate(Path(tmp), now)
+        if args.data and (root / "written.json").exists():
+            from live_ops.config import load_config
+
+            config, written = load_config(root / "config.toml"), json.loads((root / "written.json").read_text())
+        else:
+            root.mkdir(parents=True, exist_ok=True)
+            config, written = populate(root, now)
+            (root / "written.json").write_text(json.dumps(written))
         populate_s = time.perf_counter() - started
         reader = reader_for(config)
         server = build_server(reader.read, config.reports.output_dir, "127.0.0.1", 0, environ={})

@@ -2,7 +2,7 @@
 
 Every value comes from a `dashboard.model.Desk`. Labels are bounded: `check` (the four health
 checks), `flow` (the four history kinds), `limit` × `symbol` (the configured limits × the symbols
-held, at most `MAX_LIMIT_SERIES`), `level` (three alert levels); never an alert, a message or a run id.
+held, at most `MAX_LIMIT_SERIES`); never an alert, a message or a run id.
 Status gauges carry the rank of their verdict, so a rule can say `>= 3`:
 
     live_ops_headline_status       0 OK, 1 WARNING, 2 DEGRADED, 3 BREACH, 4 FAIL
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,6 @@ from live_ops.errors import StateError
 from live_ops.status import CheckStatus, HealthStatus, Severity
 
 MAX_LIMIT_SERIES = 200  # the worst first; a desk holding more symbols than this is told so by a gauge
-ALERT_WINDOW = timedelta(hours=24)
-ALERT_LEVELS = ("INFO", "WARNING", "CRITICAL")
 
 
 def _ts(value: datetime) -> float:
@@ -82,16 +80,6 @@ class _DeskCollector:
             if len(worst) > MAX_LIMIT_SERIES:
                 yield g("live_ops_limit_series_dropped", "Limit series left out (the least used)",
                         value=len(worst) - MAX_LIMIT_SERIES)
-        counts = dict.fromkeys(ALERT_LEVELS, 0)
-        since = desk.read_at - ALERT_WINDOW
-        for alert in desk.alerts:
-            if alert.at >= since and alert.level in counts:
-                counts[alert.level] += 1
-        recent = g("live_ops_alerts_last_24h", "Alerts recorded in the last 24 hours (of those read)",
-                   labels=["level"])
-        for level, count in counts.items():
-            recent.add_metric([level], count)
-        yield recent
 
 
 def render_metrics(desk: Desk) -> bytes:

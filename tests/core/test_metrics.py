@@ -54,7 +54,6 @@ def test_render_metrics_values_and_labels() -> None:
     assert values[("live_ops_limit_utilization_ratio", (("limit", "max_open_positions"), ("symbol", "")))] == 0.3
     assert values[("live_ops_last_run_timestamp_seconds", (("flow", "health"),))] == (NOW - timedelta(minutes=10)).timestamp()
     assert values[("live_ops_data_age_seconds", ())] == 300
-    assert values[("live_ops_alerts_last_24h", (("level", "CRITICAL"),))] == 1  # the 30-hour-old one is not counted
 
 
 def test_render_metrics_bounds_the_limit_series() -> None:

@@ -106,7 +106,7 @@ def test_metrics_parse_as_prometheus_with_bounded_labels(desk: Desk, client: htt
     assert runs == {"health", "portfolio", "report"}
     for family in families.values():  # no label carries a message, an alert or a time
         for sample in family.samples:
-            assert set(sample.labels) <= {"check", "flow", "limit", "symbol", "level"}
+            assert set(sample.labels) <= {"check", "flow", "limit", "symbol"}
 
 
 def test_healthz_answers_without_reading(tmp_path: Path, client: httpx.Client) -> None:

@@ -28,14 +28,18 @@ def test_reader_takes_the_newest_run_and_a_week_of_curve(write_config) -> None:
     assert desk.last_runs["report"] == now - timedelta(minutes=1)  # from the sidecar, to the second
 
 
-def test_reader_sees_a_new_report_at_once(write_config) -> None:
+def test_reader_sees_a_new_run_at_once(write_config) -> None:
     d = Desk(write_config())
     now = datetime.now(timezone.utc)
     d.record_run(now - timedelta(hours=1))
     reader = d.reader()
-    assert len(reader.read().reports) == 1
+    first = reader.read()
+    assert (len(first.reports), len(first.curve)) == (1, 1)
+    assert len(reader.read().curve) == 1  # from the reader's cache: the newest snapshot is the same
     d.record_run(now)
-    assert len(reader.read().reports) == 2
+    second = reader.read()
+    assert (len(second.reports), len(second.curve)) == (2, 2)
+    assert second.snapshot is not None and second.snapshot.at == now
 
 
 def test_damaged_sidecar_is_left_out_the_report_still_linked(write_config) -> None:

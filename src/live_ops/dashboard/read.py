@@ -80,6 +80,17 @@ class DeskReader:
         self.archive_dir = Path(archive_dir)
         self.clock = clock
         self._scan: tuple[int, float, list[IndexEntry]] | None = None  # (folder mtime, when, scan)
+        self._points: tuple[tuple[int | None, datetime], datetime, list[CurvePoint]] | None = None
+
+    def _curve(self, latest: stored.PortfolioPoint, since: datetime) -> list[CurvePoint]:
+        # the series only grows by new snapshots: while the newest is the same one, the points read last
+        # time are the points now (less those the window slid past); a refresh every 30 s reads them once a run
+        key = (latest.id, latest.at)
+        if self._points is None or self._points[0] != key or since < self._points[1]:
+            points = [CurvePoint(at=at, equity=equity, exposure=exposure)
+                      for at, equity, exposure in self.store.portfolio_curve(since)]
+            self._points = (key, since, points)
+        return [p for p in self._points[2] if p.at >= since]
 
     def read(self) -> Desk:
         """Return the desk now; what cannot be read is named in `problems`."""
@@ -98,8 +109,7 @@ class DeskReader:
                 health = health_run(latest["health"])
             if isinstance(latest["portfolio"], stored.PortfolioPoint):
                 snap = snapshot(latest["portfolio"])
-                curve = [CurvePoint(at=p.at, equity=p.equity, exposure=p.total_exposure)
-                         for p in self.store.portfolio_series(now - CURVE_WINDOW)]
+                curve = self._curve(latest["portfolio"], now - CURVE_WINDOW)
             newest = max((r for r in latest.values() if r is not None and r.mode), key=lambda r: r.at, default=None)
             mode = newest.mode if newest else None
         except StateError as exc:
