@@ -23,3 +23,10 @@ async def write_metrics_textfile(config: LiveOpsConfig | None) -> str | None:
     if path is not None:
         get_run_logger().info("metrics written to %s", path)
     return None if path is None else str(path)
+
+
+async def write_metrics(config: LiveOpsConfig | None) -> str | None:
+    """The last step of a flow: the textfile task when `[metrics] textfile` is set, else nothing (no task run)."""
+    if config is None or not config.metrics.textfile:
+        return None
+    return await write_metrics_textfile(config)
