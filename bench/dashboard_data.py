@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from live_ops.alerts.events import AlertEvent, AlertLevel
 from live_ops.alerts.history import AlertHistory
@@ -26,7 +27,7 @@ HEALTH_RUNS = 17_520
 KEEP_DAYS = 90
 
 
-def _config(root: Path):  # noqa: ANN202 - a LiveOpsConfig
+def _config(root: Path) -> tuple[Path, Any]:
     text = (REPO / "config" / "config.toml").read_text()
     text = text.replace('path = "reports/live_ops.db"', f'path = "{(root / "state.db").as_posix()}"')
     text = text.replace('output_dir = "reports/live_status"', f'output_dir = "{(root / "reports").as_posix()}"')

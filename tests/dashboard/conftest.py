@@ -19,12 +19,7 @@ from live_ops.alerts import Alerter
 from live_ops.config import load_config
 from live_ops.dashboard.read import DeskReader
 from live_ops.dashboard.server import build_server, listen
-from live_ops.reporting import (
-    archive_report,
-    maintain_archive,
-    render_report,
-    report_stem,
-)
+from live_ops.reporting import StatusSnapshot, archive_report, maintain_archive, render_report, report_stem
 from live_ops.status import headline
 from live_ops.store import Store
 from live_ops.store import models as stored

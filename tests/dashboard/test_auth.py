@@ -52,11 +52,11 @@ def test_cli_refuses_a_non_loopback_address_without_a_token(write_config) -> Non
     config = write_config()
     result = subprocess.run([sys.executable, "-m", "live_ops.cli", "dashboard", "--config", str(config),
                              "--host", "127.0.0.2", "--port", "0"],
-                            capture_output=True, text=True, timeout=60, env=_env())
+                            capture_output=True, text=True, timeout=60, env=_env(), check=False)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"live-ops: error: refusing to serve the dashboard on 127.0.0.2 without a token: set {TOKEN_ENV} "
-        "(clients send 'Authorization: Bearer <token>'), or bind 127.0.0.1"]
+        (f"live-ops: error: refusing to serve the dashboard on 127.0.0.2 without a token: set {TOKEN_ENV} "
+         "(clients send 'Authorization: Bearer <token>'), or bind 127.0.0.1")]
 
 
 def test_cli_names_a_port_in_use(write_config) -> None:
@@ -68,7 +68,7 @@ def test_cli_names_a_port_in_use(write_config) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run([sys.executable, "-m", "live_ops.cli", "dashboard", "--config", str(config),
-                                 "--port", str(port)], capture_output=True, text=True, timeout=60, env=_env())
+                                 "--port", str(port)], capture_output=True, text=True, timeout=60, env=_env(), check=False)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].startswith(f"live-ops: error: cannot serve the dashboard on 127.0.0.1:{port}")
 

@@ -49,7 +49,7 @@ def test_damaged_sidecar_is_left_out_the_report_still_linked(write_config) -> No
     newest = d.record_run(now - timedelta(hours=1))
     (d.archive / f"{newest}.json").write_text('{"summary": {}, "snapshot": {"health": 12')
     desk = d.reader().read()
-    assert [(r.name, r.headline) for r in desk.reports][0] == (newest, None)  # linked, its status unknown
+    assert (desk.reports[0].name, desk.reports[0].headline) == (newest, None)  # linked, its status unknown
     assert desk.health is not None and desk.health.at == now - timedelta(hours=1)  # the history has it
 
 

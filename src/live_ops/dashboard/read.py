@@ -39,7 +39,7 @@ ALERTS_SHOWN = 25
 REPORTS_SHOWN = 10
 RESCAN_S = 10.0
 # the store's kinds -> the dashboard's run kinds (`live_ops_last_run_timestamp_seconds{flow}`)
-_KIND = {"health": "health", "portfolio": "portfolio", "orders": "orders", "reports": "report"}
+_KIND: dict[stored.Kind, str] = {"health": "health", "portfolio": "portfolio", "orders": "orders", "reports": "report"}
 assert set(_KIND.values()) == set(RUN_KINDS)
 
 
