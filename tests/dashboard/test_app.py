@@ -58,7 +58,7 @@ def test_page_headline_first_then_every_section(desk: Desk, client: httpx.Client
     assert "<td>BTC/EUR</td><td>long</td>" in html and "<td>ETH/EUR</td><td>short</td>" in html
     assert html.count("<polyline points=") == 2  # equity and exposure, 3 points each
     assert "RISK_LIMIT_VIOLATION_PORTFOLIO" in html and "BTC/EUR exposure 3,000.00 EUR" in html
-    assert "log: sent" in html
+    assert "log: sent" in html and "×3 since" in html
 
 
 def test_page_needs_nothing_beyond_its_origin(desk: Desk, client: httpx.Client) -> None:
@@ -81,9 +81,11 @@ def test_api_status_is_the_page_as_json(desk: Desk, client: httpx.Client) -> Non
     breached = [lim for lim in body["snapshot"]["limits"] if lim["severity"] == "BREACH"]
     assert [(lim["name"], lim["symbol"]) for lim in breached] == [("max_symbol_exposure_notional", "BTC/EUR")]
     assert len(body["curve"]) == 3 and body["curve"][0]["at"].endswith("Z")
-    outcomes = [{d["status"] for d in alert["deliveries"]} for alert in body["alerts"]]
-    assert len(outcomes) == 3 and outcomes[-1] == {"sent"}  # the first run's alert went out: its sinks say so
-    assert outcomes[0] == {"deduplicated"}  # the same breach an hour later is not sent again
+    [breach] = body["alerts"]  # three runs raised it: one row, how often, since when
+    assert (breach["code"], breach["occurrences"]) == ("RISK_LIMIT_VIOLATION_PORTFOLIO", 3)
+    assert breach["first_at"] < breach["at"]
+    # the later runs' repeats were deduplicated; the row says what reached the operator: the first was sent
+    assert [(d["sink"], d["status"]) for d in breach["deliveries"]] == [("log", "sent"), ("stderr", "sent")]
     assert set(body["last_runs"]) == {"health", "portfolio", "report"}
     assert 0 <= body["age_seconds"] < 3600
 

@@ -61,3 +61,24 @@ def test_unreadable_history_is_a_problem_not_a_crash(write_config, tmp_path: Pat
     desk = d.reader().read()
     assert desk.snapshot is None and [r.name for r in desk.reports] == ["live_status_2026-11-23_0700_daily"]
     assert [p.split(":")[0] for p in desk.problems] == ["The history could not be read", "The alert history could not be read"]
+
+
+def test_collapse_keeps_what_reached_the_operator() -> None:
+    from live_ops.dashboard.model import Alert, Delivery
+    from live_ops.dashboard.read import collapse
+
+    t = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)
+    sent, dedup, failed = (Delivery("webhook[0]", s) for s in ("sent", "deduplicated", "failed"))
+    rows = collapse([
+        Alert(t, "CRITICAL", "portfolio", "BREACH", "newest", (dedup,), subject="a", first_at=t),
+        Alert(t - timedelta(hours=1), "WARNING", "health", "DEGRADED", "other", (failed,), subject="x",
+              first_at=t - timedelta(hours=1)),
+        Alert(t - timedelta(hours=2), "CRITICAL", "portfolio", "BREACH", "middle", (dedup,), subject="a",
+              first_at=t - timedelta(hours=2)),
+        Alert(t - timedelta(hours=3), "CRITICAL", "portfolio", "BREACH", "first", (sent,), subject="a",
+              first_at=t - timedelta(hours=3)),
+    ], limit=10)
+    assert [(r.code, r.message, r.occurrences, r.first_at, r.deliveries) for r in rows] == [
+        ("BREACH", "newest", 3, t - timedelta(hours=3), (sent,)),
+        ("DEGRADED", "other", 1, t - timedelta(hours=1), (failed,)),
+    ]

@@ -94,7 +94,10 @@ class Alert:
     source: str
     code: str
     message: str
-    deliveries: tuple[Delivery, ...] = ()
+    deliveries: tuple[Delivery, ...] = ()  # of the newest occurrence
+    subject: str = ""
+    occurrences: int = 1  # how often it was raised in the window (a persisting condition is re-raised each run)
+    first_at: datetime | None = None  # the first of those times
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,8 @@ from live_ops.store import models as stored
 
 CURVE_WINDOW = timedelta(days=7)
 ALERTS_WINDOW = timedelta(days=7)
-ALERTS_SHOWN = 25
+ALERTS_SHOWN = 15
+ALERTS_SCANNED = 300  # a persisting condition re-raised by every half-hourly run: 6 days of it
 REPORTS_SHOWN = 10
 RESCAN_S = 10.0
 # the store's kinds -> the dashboard's run kinds (`live_ops_last_run_timestamp_seconds{flow}`)
@@ -68,7 +70,29 @@ def snapshot(point: stored.PortfolioPoint) -> Snapshot:
 
 def alert(record: stored.AlertRecord) -> Alert:
     return Alert(at=record.ts, level=record.level, source=record.source, code=record.code, message=record.message,
+                 subject=record.subject, first_at=record.ts,
                  deliveries=tuple(Delivery(sink=d.sink, status=d.status, target=d.target) for d in record.deliveries))
+
+
+def collapse(alerts: list[Alert], limit: int) -> list[Alert]:
+    """Return one row per alert (source, code, subject), newest first, with how often and since when.
+
+    The report's rule (`reporting.snapshot.collapse_alerts`): the history records every run's
+    repeat of a persisting condition, the desk shows it once.
+    """
+    rows: dict[tuple[str, str, str], Alert] = {}
+    for each in alerts:  # newest first
+        key = (each.source, each.code, each.subject or each.message)
+        seen = rows.get(key)
+        rows[key] = each if seen is None else replace(
+            seen, occurrences=seen.occurrences + 1, first_at=each.at, deliveries=_merge(seen.deliveries, each.deliveries))
+    return list(rows.values())[:limit]
+
+
+def _merge(newer: tuple[Delivery, ...], older: tuple[Delivery, ...]) -> tuple[Delivery, ...]:
+    # per sink, the newest outcome that says something: "deduplicated" only means an earlier one was sent
+    earlier = {d.sink: d for d in older if d.status != "deduplicated"}
+    return tuple(earlier.get(d.sink, d) if d.status == "deduplicated" else d for d in newer)
 
 
 class DeskReader:
@@ -81,6 +105,7 @@ class DeskReader:
         self.clock = clock
         self._scan: tuple[int, float, list[IndexEntry]] | None = None  # (folder mtime, when, scan)
         self._points: tuple[tuple[int | None, datetime], datetime, list[CurvePoint]] | None = None
+        self._recent: tuple[int | None, datetime, list[Alert]] | None = None
 
     def _curve(self, latest: stored.PortfolioPoint, since: datetime) -> list[CurvePoint]:
         # the series only grows by new snapshots: while the newest is the same one, the points read last
@@ -116,7 +141,8 @@ class DeskReader:
             problems.append(f"The history could not be read: {exc}")
         alerts: list[Alert] = []
         try:
-            alerts = [alert(a) for a in self.store.alerts(now - ALERTS_WINDOW, limit=ALERTS_SHOWN)]
+            alerts = collapse([a for a in self._alerts(now - ALERTS_WINDOW) if a.at >= now - ALERTS_WINDOW],
+                              ALERTS_SHOWN)
         except StateError as exc:
             problems.append(f"The alert history could not be read: {exc}")
         reports = self._reports(problems)
@@ -125,6 +151,14 @@ class DeskReader:
         return Desk(read_at=now, mode=mode, health=health, snapshot=snap, curve=tuple(curve), alerts=tuple(alerts),
                     reports=tuple(reports[:REPORTS_SHOWN]), archive_index=(self.archive_dir / "index.html").is_file(),
                     last_runs=last_runs, problems=tuple(problems))
+
+    def _alerts(self, since: datetime) -> list[Alert]:
+        # like the curve: while the newest alert is the same one, so are the ones before it
+        newest = self.store.alerts(since, limit=1)
+        key = newest[0].id if newest else None
+        if self._recent is None or self._recent[0] != key or since < self._recent[1]:
+            self._recent = (key, since, [alert(a) for a in self.store.alerts(since, limit=ALERTS_SCANNED)])
+        return self._recent[2]
 
     def _reports(self, problems: list[str]) -> list[Report]:
         try:

@@ -88,6 +88,7 @@ class AlertLine:
     tone: str
     code: str
     message: str
+    repeats: str  # "" once, else e.g. "×12 since 11-21 07:00"
     deliveries: tuple[tuple[str, str, str], ...]  # (sink, status, tone)
 
 
@@ -206,6 +207,8 @@ def build_view(desk: Desk, window: timedelta = timedelta(days=7)) -> DeskView:
                         for p in sorted(snap.positions if snap else (), key=lambda p: -p.notional)),
         alerts=tuple(AlertLine(at=f"{a.at.astimezone(timezone.utc):%m-%d %H:%M}", level=a.level, tone=tone(a.level),
                                code=a.code, message=a.message,
+                               repeats=f"×{a.occurrences} since {a.first_at.astimezone(timezone.utc):%m-%d %H:%M}"
+                               if a.occurrences > 1 and a.first_at else "",
                                deliveries=tuple((d.sink, d.status, {"sent": "ok", "failed": "bad"}.get(d.status, "na"))
                                                 for d in a.deliveries))
                      for a in desk.alerts),
