@@ -73,7 +73,13 @@ def main() -> int:
             (root / "written.json").write_text(json.dumps(written))
         populate_s = time.perf_counter() - started
         reader = reader_for(config)
-        server = build_server(reader.read, config.reports.output_dir, "127.0.0.1", 0, environ={})
+
+        def read():  # noqa: ANN202 - a Desk
+            # `/cold/...`: a new reader per request, as the first request after each run finds it
+            return reader_for(config).read() if cold.is_set() else reader.read()
+
+        cold = threading.Event()
+        server = build_server(read, config.reports.output_dir, "127.0.0.1", 0, environ={})
         sock = listen("127.0.0.1", 0)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
@@ -87,6 +93,11 @@ def main() -> int:
                     samples = _time(client, base + route, args.requests)
                     rows[route] = {"median_ms": round(statistics.median(samples), 2),
                                    "p95_ms": round(statistics.quantiles(samples, n=20)[-1], 2)}
+                cold.set()
+                samples = _time(client, base + "/api/status", max(20, args.requests // 5))
+                rows["/api/status (cold)"] = {"median_ms": round(statistics.median(samples), 2),
+                                              "p95_ms": round(statistics.quantiles(samples, n=20)[-1], 2)}
+                cold.clear()
                 status = client.get(base + "/api/status").json()
         finally:
             server.should_exit = True
@@ -99,11 +110,11 @@ def main() -> int:
               "written": written, "populate_s": round(populate_s, 1), "requests": args.requests, "routes": rows,
               "curve_points": len(status["curve"]), "target_ms": TARGET_MS}
     print(f"history: {written}  (written in {populate_s:.1f} s)")
-    print(f"{'route':<12} {'median ms':>10} {'p95 ms':>8} {'x healthz':>10}  target")
+    print(f"{'route':<20} {'median ms':>10} {'p95 ms':>8} {'x healthz':>10}  target")
     for route, row in rows.items():
         target = f"<= {TARGET_MS:.0f} ms " + ("ok" if row["median_ms"] <= TARGET_MS else "MISSED") \
-            if route in ("/api/status", "/metrics") else ""
-        print(f"{route:<12} {row['median_ms']:>10} {row['p95_ms']:>8} {row['ratio_to_healthz']:>10}  {target}")
+            if route in ("/api/status", "/metrics", "/api/status (cold)") else ""
+        print(f"{route:<20} {row['median_ms']:>10} {row['p95_ms']:>8} {row['ratio_to_healthz']:>10}  {target}")
     Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
     return 0
 
