@@ -76,11 +76,12 @@ def skipped(name: str, reason: str = "skipped: the config did not load") -> Chec
     return CheckResult(name=name, status="fail", duration_ms=0.0, messages=[reason])
 
 
-def check_config(path: Path | str) -> tuple[CheckResult, LiveOpsConfig | None]:
-    """Return the config check and, when it passes, the loaded config."""
+def check_config(path: Path | str, load: Callable[[Path | str], LiveOpsConfig] = load_config
+                 ) -> tuple[CheckResult, LiveOpsConfig | None]:
+    """Return the config check and, when it passes, the loaded config (`load`: the run's loader)."""
     timer = _Timer()
     try:
-        config = load_config(path)
+        config = load(path)
     except ConfigError as exc:
         return CheckResult(name="config", status="fail", duration_ms=timer.ms, messages=[str(exc)]), None
     result = CheckResult(
@@ -93,21 +94,19 @@ def check_config(path: Path | str) -> tuple[CheckResult, LiveOpsConfig | None]:
     return result, config
 
 
-def check_exchange(
-    config: LiveOpsConfig, build: Callable[[LiveOpsConfig], ExchangeGateway], deadline_s: float = EXCHANGE_DEADLINE_S
-) -> CheckResult:
-    """Return the exchange check: build the gateway for the mode and run its health round trip."""
+def check_exchange(venue: str, gateway: Callable[[], ExchangeGateway],
+                   deadline_s: float = EXCHANGE_DEADLINE_S) -> CheckResult:
+    """Return the exchange check: get the run's gateway for the mode and run its health round trip.
+
+    `gateway` builds (or returns the run's already built) gateway; the caller owns and closes it,
+    so the markets the round trip loads serve the rest of the run.
+    """
     timer = _Timer()
-    gateway = None
     try:
-        gateway = build(config)
-        probes = gateway.probe(deadline_s=deadline_s)
+        probes = gateway().probe(deadline_s=deadline_s)
     except (ExchangeError, ConfigError) as exc:
         return CheckResult(name="exchange", status="fail", duration_ms=timer.ms, messages=[str(exc)],
-                           details={"exchange": _venue(config), "error_kind": getattr(exc, "kind", "config")})
-    finally:
-        if gateway is not None:
-            gateway.close()
+                           details={"exchange": venue, "error_kind": getattr(exc, "kind", "config")})
     status = worst_status([p.status for p in probes])
     return CheckResult(
         name="exchange",
@@ -115,17 +114,13 @@ def check_exchange(
         duration_ms=timer.ms,
         messages=[p.message for p in probes],
         details={
-            "exchange": _venue(config),
+            "exchange": venue,
             "probes": [
                 {"name": p.name, "status": p.status, "latency_ms": round(p.latency_ms, 3), **dict(p.details)}
                 for p in probes
             ],
         },
     )
-
-
-def _venue(config: LiveOpsConfig) -> str:
-    return "paper" if config.mode == "paper" else config.exchange.id
 
 
 def usable_sinks(alerts: AlertsConfig, environ: Mapping[str, str] | None = None) -> tuple[list[str], list[str]]:

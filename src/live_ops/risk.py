@@ -82,6 +82,20 @@ class DailyBase:
     source: str  # "state" (first snapshot of the UTC day) or "starting_cash" (--starting-cash)
 
 
+def enforcing(limits: LiveRiskConfig, *, enforce: bool = False) -> bool:
+    """Return whether a BREACH blocks: `--enforce-live-risk`, else `[live_risk].block_on_violation`.
+
+    The one blocking rule: the order preview's `blocked` and the CRITICAL level of a BREACH alert
+    both read it.
+    """
+    return enforce or limits.block_on_violation
+
+
+def blocks(risk: RiskResult | None, *, enforced: bool) -> bool:
+    """Return True when the orders must not go out: a BREACH while enforcement is on."""
+    return risk is not None and not risk.allowed and enforced
+
+
 def _money(value: float, ccy: str) -> str:
     return f"{value:,.2f} {ccy}"
 

@@ -23,7 +23,7 @@ from live_ops.alerts.history import AlertHistory
 from live_ops.config.models import AlertsConfig, LiveOpsConfig
 from live_ops.errors import StateError
 from live_ops.health import HealthReport
-from live_ops.risk import RiskResult
+from live_ops.risk import RiskResult, enforcing
 
 
 class Alerter:
@@ -54,7 +54,7 @@ class Alerter:
         A BREACH is CRITICAL when it blocks: `block_on_violation` (default: `[live_risk]`'s, which
         `orders --enforce-live-risk` overrides to true).
         """
-        blocking = self.config.live_risk.block_on_violation if block_on_violation is None else block_on_violation
+        blocking = enforcing(self.config.live_risk) if block_on_violation is None else block_on_violation
         return self.assess(assess_risk(result, source=source, now=self.clock(), block_on_violation=blocking))
 
     def health(self, report: HealthReport) -> list[EventOutcome]:

@@ -93,6 +93,7 @@ class OrderPreview(BaseModel):
     risk: RiskResult | None = Field(None, exclude_if=lambda risk: risk is None,
                                     description="absent when the risk check was skipped")
     blocked: bool = Field(False, description="a BREACH with enforcement on: the orders must not be sent")
+    enforced: bool = Field(False, exclude=True, description="a BREACH blocks (and alerts CRITICAL) in this run")
     out_path: str | None = Field(None, description="where the orders CSV was written, if it was")
 
     def __repr__(self) -> str:
