@@ -22,6 +22,8 @@ exactly one seam each; nothing above the seam catches a foreign exception.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class LiveOpsError(Exception):
     """Base of every error the operator is meant to read: its str() is one line."""
@@ -50,6 +52,11 @@ class ExchangeError(LiveOpsError):
     #: transient errors are worth retrying with backoff; the others are not
     transient = False
 
+    def __init__(self, message: str = "", *, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        #: how long the exchange asked us to wait before the next request (Retry-After), if it said
+        self.retry_after_s = retry_after_s
+
 
 class ExchangeAuthError(ExchangeError):
     """Raised when the exchange rejects the API key, signature or permissions."""
@@ -69,6 +76,12 @@ class ExchangeBanned(ExchangeRateLimited):
 
     kind = "banned"
     transient = False
+
+    def __init__(self, message: str = "", *, retry_after_s: float | None = None,
+                 until: datetime | None = None) -> None:
+        super().__init__(message, retry_after_s=retry_after_s)
+        #: when the ban ends (UTC), where the exchange said so
+        self.until = until
 
 
 class ExchangeUnavailable(ExchangeError):

@@ -49,6 +49,12 @@ FAULTS = [
           inject={"status": 403, "body": HTML_WAF, "content_type": "text/html"}),
     Fault("418 ip ban", "fail", errors.ExchangeBanned, "IP banned", inject={"status": 418, "body": BAN}),
     Fault("429 throttled", "warn", errors.ExchangeRateLimited, "rate", inject={"status": 429, "body": THROTTLED}),
+    Fault("429 retry-after beyond timeout", "warn", errors.ExchangeRateLimited, "retry after 60 s",
+          inject={"status": 429, "body": THROTTLED, "headers": {"Retry-After": "60"}}),
+    Fault("418 ban with its end", "fail", errors.ExchangeBanned, "banned by the exchange until 2030-03-17",
+          inject={"status": 418, "body": BAN, "headers": {"Retry-After": "120"}}),
+    Fault("truncated reply", "fail", errors.ExchangeBadResponse, "cut off", inject={"cut": "truncate"}),
+    Fault("reset reply", "fail", errors.ExchangeBadResponse, "cut off", inject={"cut": "reset"}),
     Fault("500", "fail", errors.ExchangeUnavailable, "HTTP 500", inject={"status": 500, "body": "oops"}),
     Fault("502", "fail", errors.ExchangeUnavailable, "HTTP 502",
           inject={"status": 502, "body": "<html>bad gateway</html>", "content_type": "text/html"}),
@@ -183,3 +189,53 @@ def test_health_recovers_after_a_transient_fault(fake_exchange, exchange_config,
         gateway.fetch_holdings()
     assert caught.value.transient
     assert gateway.fetch_holdings().account.equity == pytest.approx(5060.0)  # what a task retry would get
+
+
+def _gap(fake: FakeExchange, path: str) -> float:
+    times = [r.at for r in fake.requests if r.path == path]
+    assert len(times) == 2, times
+    return times[1] - times[0]
+
+
+def test_backoff_retry_after_holds_the_next_request_on_the_same_gateway(fake_exchange, exchange_config, exchange_env):
+    fake_exchange.inject("/fapi/v3/account", status=429, body=THROTTLED, headers={"Retry-After": "1"}, times=1)
+    gateway = CcxtGateway(exchange_config(), mode="live", environ=exchange_env)
+    with pytest.raises(errors.ExchangeRateLimited) as caught:
+        gateway.fetch_holdings()
+    assert caught.value.transient and caught.value.retry_after_s == pytest.approx(1.0, abs=0.05)
+    assert "retry after 1 s" in str(caught.value)
+    assert gateway.fetch_holdings().account.equity == pytest.approx(5060.0)
+    assert _gap(fake_exchange, "/fapi/v3/account") >= 0.95
+
+
+def test_backoff_ccxts_own_retry_loop_waits_for_retry_after(fake_exchange, exchange_config, exchange_env):
+    fake_exchange.inject("/fapi/v3/account", status=429, body=THROTTLED, headers={"Retry-After": "1"}, times=1)
+    config = exchange_config(ccxt_config={"enableRateLimit": False, "options": {"maxRetriesOnFailure": 1}})
+    holdings = CcxtGateway(config, mode="live", environ=exchange_env).fetch_holdings()
+    assert holdings.account.equity == pytest.approx(5060.0)
+    assert _gap(fake_exchange, "/fapi/v3/account") >= 0.95  # ccxt itself would have retried at once
+
+
+def test_backoff_binance_retry_after_field_in_the_body(fake_exchange, exchange_config, exchange_env):
+    import time
+
+    until_ms = int((time.time() + 45) * 1000)
+    body = f'{{"code":-1003,"msg":"Too many requests","data":{{"retryAfter":{until_ms}}}}}'
+    fake_exchange.inject("/fapi/v3/account", status=429, body=body, times=1)
+    with pytest.raises(errors.ExchangeRateLimited) as caught:
+        CcxtGateway(exchange_config(), mode="live", environ=exchange_env).fetch_holdings()
+    assert caught.value.retry_after_s == pytest.approx(45, abs=1.5)
+
+
+def test_backoff_a_ban_stops_every_later_request_and_names_its_end(fake_exchange, exchange_config, exchange_env):
+    fake_exchange.inject("/fapi/v3/account", status=418, body=BAN, times=1)
+    gateway = CcxtGateway(exchange_config(ccxt_config={"enableRateLimit": False,
+                                                       "options": {"maxRetriesOnFailure": 3}}),
+                          mode="live", environ=exchange_env)
+    for _ in range(2):
+        with pytest.raises(errors.ExchangeBanned) as caught:
+            gateway.fetch_holdings()
+        assert not caught.value.transient
+        assert caught.value.until is not None and caught.value.until.year == 2030
+        assert "until 2030-03-17 17:46:40 UTC" in str(caught.value)
+    assert fake_exchange.count("/fapi/v3/account") == 1  # neither ccxt's loop nor the next read sent another

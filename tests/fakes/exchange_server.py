@@ -23,7 +23,8 @@ API (one `FakeExchange` per test session; the `fake_exchange` fixture resets it 
     server.set_wallet(usdt_wallet, available=None)                       derivatives wallet (USDT)
     server.set_positions([FakePosition("BTC/USDT:USDT", size=-0.5, entry_price=61000.0)])
     server.set_credentials(key, secret)         the one API key the server accepts
-    server.inject(path_prefix, status=..., body=..., content_type=..., delay_s=..., times=None)
+    server.inject(path_prefix, status=..., body=..., content_type=..., delay_s=..., times=None,
+                  headers={"Retry-After": "5"}, cut="truncate"|"reset")
                                                 fault for every request whose path starts with
                                                 `path_prefix` ("" = every path); `times` limits it
     server.clock_skew_ms = 7000                 the server's clock runs ahead by this much
@@ -41,6 +42,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass
@@ -96,6 +99,7 @@ class FakeRequest:
     path: str
     query: dict[str, str]
     headers: dict[str, str]
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 @dataclass
@@ -106,6 +110,8 @@ class _Fault:
     content_type: str = "application/json"
     delay_s: float = 0.0
     times: int | None = None
+    headers: dict[str, str] | None = None
+    cut: str | None = None  # "truncate": half the body, then close; "reset": RST instead of a reply
 
 
 DEFAULT_MARKETS = (
@@ -178,10 +184,15 @@ class FakeExchange:
         self.key, self.secret = key, secret
 
     def inject(self, prefix: str, *, status: int = 200, body: str | None = None,
-               content_type: str = "application/json", delay_s: float = 0.0, times: int | None = None) -> None:
-        """Answer every request under `prefix` with this status/body (after `delay_s`)."""
+               content_type: str = "application/json", delay_s: float = 0.0, times: int | None = None,
+               headers: dict[str, str] | None = None, cut: str | None = None) -> None:
+        """Answer every request under `prefix` with this status/body/headers (after `delay_s`).
+
+        `cut="truncate"` sends the real reply's headers and half its body, then closes;
+        `cut="reset"` resets the connection (TCP RST) without a reply.
+        """
         with self._lock:
-            self.faults.append(_Fault(prefix, status, body, content_type, delay_s, times))
+            self.faults.append(_Fault(prefix, status, body, content_type, delay_s, times, headers, cut))
 
     def count(self, prefix: str = "") -> int:
         """Return how many logged requests have a path starting with `prefix`."""
@@ -252,26 +263,44 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         parts = urlsplit(self.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        self.fake._log(FakeRequest(self.command, parts.path, query, dict(self.headers.items())))
+        self.fake._log(FakeRequest(self.command, parts.path, query, dict(self.headers.items()), time.monotonic()))
         fault, release = self.fake._take_fault(parts.path)
         if fault is not None:
             if fault.delay_s and release.wait(fault.delay_s):
                 return self._send(503, '{"msg": "released"}')
+            if fault.cut == "reset":
+                return self._reset()
             if fault.body is not None or fault.status != 200:
-                return self._send(fault.status, fault.body or "", fault.content_type)
+                return self._send(fault.status, fault.body or "", fault.content_type, fault.headers)
         try:
             status, payload = route(self.fake, self.command, parts.path, query, self.headers, parts.query)
         except Exception as exc:  # a fake bug must be visible in the test, not a hang
             status, payload = 500, {"fake_error": repr(exc)}
-        self._send(status, json.dumps(payload))
+        self._send(status, json.dumps(payload), headers=fault.headers if fault else None,
+                   truncate=bool(fault and fault.cut == "truncate"))
 
-    def _send(self, status: int, body: str, content_type: str = "application/json") -> None:
+    def _reset(self) -> None:
+        # SO_LINGER 0: close() sends RST, the client reads "connection reset by peer"
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
+
+    def _send(self, status: int, body: str, content_type: str = "application/json",
+              headers: dict[str, str] | None = None, truncate: bool = False) -> None:
         data = body.encode()
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.end_headers()
+            if truncate:
+                self.wfile.write(data[: len(data) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout): nothing to answer

@@ -9,7 +9,11 @@ imported inside `build_client` only (~0.8 s).
 from __future__ import annotations
 
 import logging
+import re
+import threading
+import time
 from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -118,36 +122,116 @@ def select_environment(client: Any, cfg: ExchangeConfig, profile: ExchangeProfil
 
 _CLASSES: dict[type, type] = {}
 
+#: never wait longer than this for a Retry-After inside one read; beyond it the read fails at once
+MAX_RETRY_AFTER_WAIT_S = 30.0
+_BAN_UNTIL = re.compile(r"banned until (\d{12,14})", re.IGNORECASE)
+_RETRY_AFTER_FIELD = re.compile(r'"retryAfter"\s*:\s*"?(\d{1,14})')
+
+
+def retry_after_seconds(headers: Mapping[str, Any] | None, body: str, *, now: float) -> float | None:
+    """Return how long the exchange asked us to wait, from `Retry-After` (seconds or an HTTP date)
+    or Binance's `retryAfter` (epoch ms) / "banned until <epoch ms>" in the body; None if it did not say."""
+    waits: list[float] = []
+    value = None
+    for key, header in (headers or {}).items():
+        if str(key).lower() == "retry-after":
+            value = str(header).strip()
+    if value:
+        try:
+            waits.append(float(value))
+        except ValueError:
+            try:
+                waits.append(parsedate_to_datetime(value).timestamp() - now)
+            except (TypeError, ValueError, IndexError):
+                pass
+    for pattern in (_RETRY_AFTER_FIELD, _BAN_UNTIL):
+        match = pattern.search(body or "")
+        if match:
+            stamp = float(match.group(1))
+            waits.append(stamp / 1000 - now if stamp > 1e11 else stamp)
+    positive = [w for w in waits if w > 0]
+    return max(positive) if positive else (0.0 if waits else None)
+
 
 def client_class(exchange_class: type) -> type:
-    """Return `exchange_class` extended to count HTTP requests and remember the last HTTP status.
+    """Return `exchange_class` extended to count HTTP requests, remember each thread's last HTTP
+    status and to honour the exchange's back-off.
 
-    It also turns a reply that is not JSON (an HTML page or an empty body with HTTP 200, on which
-    ccxt raises nothing) into ExchangeBadResponse at the moment it arrives.
+    Back-off lives here, below every retry path (ccxt's `maxRetriesOnFailure` loop, a task retry
+    on the same gateway, the next read): after a 429 with `Retry-After` no request leaves before
+    that time (a wait longer than the request timeout fails at once instead); after a 418 ban no
+    request leaves until the ban ends. A reply that is not JSON (an HTML page or an empty body
+    with HTTP 200, on which ccxt raises nothing) becomes ExchangeBadResponse when it arrives.
+    Reads run in parallel threads: per-request state is thread-local, shared state is locked.
     """
     if exchange_class in _CLASSES:
         return _CLASSES[exchange_class]
+    from ccxt.base.errors import DDoSProtection, RateLimitExceeded
+
     from live_ops.errors import ExchangeBadResponse
 
     class Instrumented(exchange_class):  # type: ignore[misc, valid-type]
-        live_ops_requests = 0
-        live_ops_last_status: int | None = None
+        def __init__(self, config: Mapping[str, Any] | None = None) -> None:
+            self._live_ops_lock = threading.Lock()
+            self._live_ops_local = threading.local()
+            self.live_ops_requests = 0
+            self.live_ops_not_before = 0.0  # epoch seconds: Retry-After
+            self.live_ops_ban_until: float | None = None  # epoch seconds: HTTP 418
+            super().__init__(config or {})
+
+        @property
+        def live_ops_last_status(self) -> int | None:
+            """The HTTP status of this thread's last reply (None before one arrived)."""
+            return getattr(self._live_ops_local, "status", None)
+
+        @property
+        def live_ops_retry_after(self) -> float | None:
+            """Seconds this thread's last reply asked us to wait, where it said."""
+            return getattr(self._live_ops_local, "retry_after", None)
 
         def fetch(self, url, method="GET", headers=None, body=None):  # noqa: ANN001 - ccxt's signature
-            self.live_ops_requests += 1
-            self.live_ops_last_status = None
+            local = self._live_ops_local
+            local.status = local.retry_after = None
+            self._live_ops_hold(url, method)
+            with self._live_ops_lock:
+                self.live_ops_requests += 1
             reply = super().fetch(url, method, headers, body)
             if not isinstance(reply, (dict, list)):
                 kind = "an empty body" if not str(reply or "").strip() else "a body that is not JSON"
                 raise ExchangeBadResponse(
-                    f"{self.id}: {method} {urlsplit(url).path} answered HTTP {self.live_ops_last_status} "
-                    f"with {kind}"
+                    f"{self.id}: {method} {urlsplit(url).path} answered HTTP {local.status} with {kind}"
                 )
             return reply
 
+        def _live_ops_hold(self, url: str, method: str) -> None:
+            """Wait out a pending Retry-After; refuse to send during a ban or a wait beyond the timeout."""
+            now = time.time()
+            local = self._live_ops_local
+            if self.live_ops_ban_until is not None and now < self.live_ops_ban_until:
+                local.status, local.retry_after = 418, self.live_ops_ban_until - now
+                raise DDoSProtection(f"{self.id} {method} {url} 418 IP banned until "
+                                     f"{int(self.live_ops_ban_until * 1000)} (not sent)")
+            wait = self.live_ops_not_before - now
+            if wait <= 0:
+                return
+            if wait > min(MAX_RETRY_AFTER_WAIT_S, self.timeout / 1000):
+                local.status, local.retry_after = 429, wait
+                raise RateLimitExceeded(f"{self.id} {method} {url} 429 Retry-After not yet passed (not sent)")
+            time.sleep(wait)  # the exchange told us when: a real wait, not a poll
+
         def on_rest_response(self, code, reason, url, method, response_headers, response_body,
                              request_headers, request_body):  # noqa: ANN001 - ccxt's signature
-            self.live_ops_last_status = code
+            local = self._live_ops_local
+            local.status = code
+            if code in (418, 429, 503) or (code and code >= 400 and "banned until" in (response_body or "")):
+                now = time.time()
+                wait = retry_after_seconds(response_headers, response_body, now=now)
+                local.retry_after = wait
+                with self._live_ops_lock:
+                    if code == 418 or _BAN_UNTIL.search(response_body or ""):
+                        self.live_ops_ban_until = max(self.live_ops_ban_until or 0.0, now + (wait or 0.0))
+                    elif wait:
+                        self.live_ops_not_before = max(self.live_ops_not_before, now + wait)
             return super().on_rest_response(code, reason, url, method, response_headers, response_body,
                                             request_headers, request_body)
 

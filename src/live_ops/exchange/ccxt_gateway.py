@@ -45,7 +45,8 @@ class CcxtGateway:
         except Exception as exc:  # noqa: BLE001 - this IS the translation seam
             raise translate(exc, venue=self.name, operation=operation, key_env=self._cfg.api_key_env,
                             http_status=self._client.live_ops_last_status,
-                            timeout_s=self._client.timeout / 1000) from None
+                            timeout_s=self._client.timeout / 1000,
+                            retry_after_s=self._client.live_ops_retry_after) from None
 
     @property
     def requests(self) -> int:
