@@ -178,7 +178,8 @@ def compare(before: LoadedReport, after: LoadedReport, alerts: list[AlertBetween
         alerts = [AlertBetween(ts=r.ts, level=r.level, source=r.source, code=r.code, message=r.message)
                   for r in a.alerts if b.generated_at < r.ts <= a.generated_at]
         notes.append("Alerts from AFTER's report (the history was not available): one row per distinct alert.")
-    quote = (a.portfolio or b.portfolio).quote_currency if (a.portfolio or b.portfolio) else None
+    either = a.portfolio or b.portfolio
+    quote = either.quote_currency if either is not None else None
     return Comparison(
         before=before.name, after=after.name, before_at=b.generated_at, after_at=a.generated_at,
         quote_currency=quote,

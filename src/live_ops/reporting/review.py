@@ -120,19 +120,21 @@ def _health(runs: list[HealthRun], to: datetime) -> HealthShare:
     counts = Counter(run.overall_status for run in runs)
     share = HealthShare(runs=len(runs), ok=round(counts["OK"] / len(runs), 4),
                         degraded=round(counts["DEGRADED"] / len(runs), 4), fail=round(counts["FAIL"] / len(runs), 4))
+    # a stretch lasts from its first failing run until the first run that no longer fails (or the period's end)
+    stretches: list[tuple[datetime, datetime]] = []
     start: datetime | None = None
-    for index, run in enumerate(runs + [None]):  # type: ignore[list-item]
-        failing = run is not None and run.overall_status == "FAIL"
-        if failing and start is None:
+    for run in runs:
+        if run.overall_status == "FAIL" and start is None:
             start = run.at
-        elif not failing and start is not None:
-            # a stretch lasts until the first run that no longer fails (or the period's end)
-            end = run.at if run is not None else to
-            minutes = (end - start).total_seconds() / 60
-            if minutes > share.longest_fail_minutes or share.longest_fail_from is None:
-                share.longest_fail_minutes = round(minutes, 1)
-                share.longest_fail_from, share.longest_fail_to = start, end
+        elif run.overall_status != "FAIL" and start is not None:
+            stretches.append((start, run.at))
             start = None
+    if start is not None:
+        stretches.append((start, to))
+    if stretches:
+        begin, end = max(stretches, key=lambda s: s[1] - s[0])
+        share.longest_fail_minutes = round((end - begin).total_seconds() / 60, 1)
+        share.longest_fail_from, share.longest_fail_to = begin, end
     return share
 
 
@@ -166,7 +168,7 @@ def build_review(store: Store, period: str, now: datetime) -> Review:
     points = store.portfolio_series(since, to + timedelta(microseconds=1))
     runs = store.health_series(since, to + timedelta(microseconds=1))
     alerts = store.alerts(since, to + timedelta(microseconds=1))
-    review = Review(period=period, **{"from": since}, to=to, snapshots=len(points))
+    review = Review.model_validate({"period": period, "from": since, "to": to, "snapshots": len(points)})
     review.health = _health(runs, to)
     counts = Counter((a.code, a.level) for a in alerts)
     review.alerts = [AlertCount(code=code, level=level, count=n)
@@ -205,5 +207,5 @@ def review_period(state: Any, period: str | None, now: datetime) -> Review | Non
         return build_review(Store.at(state), period, now)
     except StateError as exc:
         to = now.astimezone(timezone.utc)
-        return Review(period=period, **{"from": to - parse_period(period)}, to=to,
-                      notes=[f"The history could not be read: {exc}"])
+        return Review.model_validate({"period": period, "from": to - parse_period(period), "to": to,
+                                      "notes": [f"The history could not be read: {exc}"]})
