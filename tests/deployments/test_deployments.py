@@ -181,7 +181,7 @@ def test_serve_registers_daily_and_weekly_schedules_runs_on_demand_and_pauses_on
         assert deployment["parameters"] == {"config_path": str(config.resolve())}
         assert deployment["paused"] is False
         form = deployment["parameter_openapi_schema"]["properties"]
-        assert set(form) == {"config_path", "format", "tag", "notes_file", "output_dir"}
+        assert set(form) == {"config_path", "format", "tag", "notes_file", "output_dir", "period", "keep"}
         assert form["format"]["enum"] == ["markdown", "html", "both"]
         health = server.get("/deployments/name/live-health-flow/live-health").json()
         assert [(s["slug"], s["schedule"]["timezone"]) for s in health["schedules"]] == [("health", "Europe/Zurich")]
