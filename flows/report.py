@@ -21,6 +21,7 @@ from live_ops.reporting.review import validate_period
 from live_ops.tasks.alerts import raise_risk_alerts
 from live_ops.tasks.config import load_config
 from live_ops.tasks.history import prune_history, record_history, review_period
+from live_ops.tasks.metrics import write_metrics
 from live_ops.tasks.portfolio import evaluate_portfolio_risk, snapshot_portfolio, start_of_day_equity
 from live_ops.tasks.report import (
     archive_status_report,
@@ -105,6 +106,7 @@ async def status_report_flow(
     await record_history(config, report_entry(archived, snapshot))
     await prune_history(config, generated_at)
     key = await publish_report_artifacts(snapshot, rendered, archived)
+    await write_metrics(config)
     get_run_logger().info("status report %s: health %s", archived.stem, health.overall_status)
     return ReportResult(
         overall_status=health.overall_status,

@@ -67,7 +67,7 @@ class PortfolioSnapshot(BaseModel):
 def position_view(position: Position) -> PositionView:
     """Return the operator's view of one exchange position."""
     base_size = position.size * position.contract_size
-    computed_pnl = base_size * (position.mark_price - position.entry_price)
+    computed_pnl = base_size * (position.mark_price - position.entry_price) * position.value_rate
     unrealized = position.unrealized_pnl if position.unrealized_pnl is not None else computed_pnl
     return PositionView(
         symbol=position.symbol,
@@ -75,7 +75,7 @@ def position_view(position: Position) -> PositionView:
         size=abs(position.size),
         entry_price=position.entry_price,
         mark_price=position.mark_price,
-        notional=round(abs(base_size) * position.mark_price, 8),
+        notional=round(abs(base_size) * position.mark_price * position.value_rate, 8),
         unrealized_pnl=round(unrealized, 8),
         realized_pnl=None if position.realized_pnl is None else round(position.realized_pnl, 8),
     )

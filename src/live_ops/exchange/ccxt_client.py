@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from live_ops.config.models import ExchangeConfig
 from live_ops.errors import ConfigError, ExchangeAuthError
-from live_ops.exchange.profiles import ExchangeProfile
+from live_ops.exchange.profiles import ExchangeProfile, effective_default_type
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -81,7 +81,9 @@ def client_config(cfg: ExchangeConfig, profile: ExchangeProfile, credentials: Ma
 def build_client(cfg: ExchangeConfig, profile_of, *, mode: str, environ: Mapping[str, str]) -> tuple[Any, Any]:
     """Return (ccxt client, its profile) for `cfg` in `mode` ("testnet" or "live").
 
-    `profile_of(exchange_id, default_type)` picks the profile from ccxt's default market type.
+    `profile_of(exchange_id, default_type)` picks the profile from the market type the client
+    will really run with: the operator's `ccxt_config` options first, then the profile's, then
+    ccxt's class default.
     """
     import ccxt  # deferred: only code paths that talk to an exchange pay for it
 
@@ -91,7 +93,9 @@ def build_client(cfg: ExchangeConfig, profile_of, *, mode: str, environ: Mapping
     if cfg.id not in ccxt.exchanges:
         raise ConfigError(f"[exchange].id: {cfg.id!r} is not a ccxt exchange id (e.g. binance, binanceusdm, bybit)")
     exchange_class = getattr(ccxt, cfg.id)
-    default_type = exchange_class().options.get("defaultType")
+    operator_options = cfg.ccxt_config.get("options") or {}
+    default_type = effective_default_type(operator_options if isinstance(operator_options, Mapping) else {},
+                                          exchange_class().options.get("defaultType"), cfg.id)
     profile = profile_of(cfg.id, default_type)
     credentials = read_credentials(cfg, environ)
     client = client_class(exchange_class)(client_config(cfg, profile, credentials))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from live_ops.config.models import ExchangeConfig
@@ -21,6 +22,8 @@ from live_ops.exchange.profiles import profile_for, read_path
 
 T = TypeVar("T")
 DRIFT_WARN_MS = 1_000.0
+#: quote currencies in which a USD-denominated (inverse) contract is valued at par; held, they are cash
+USD_PEGGED = frozenset({"USDT", "USDC", "USD", "FDUSD", "DAI"})
 
 
 class CcxtGateway:
@@ -92,6 +95,16 @@ class CcxtGateway:
         if not isinstance(raw_balance, Mapping):
             raise ExchangeBadResponse(f"{self.name}: the balance reply did not parse")
         balances = normalize.balances(raw_balance)
+        warnings = list(self.profile.coverage.not_read)
+        if self.profile.account == "unified":
+            positions, account = self._unified(raw_balance, balances, markets, warnings)
+        else:
+            positions, account = self._single_quote(raw_balance, balances, markets)
+        return Holdings(positions=tuple(positions), account=account, requests=self.requests - before,
+                        coverage_warnings=tuple(dict.fromkeys(warnings)))
+
+    def _single_quote(self, raw_balance, balances, markets) -> tuple[list[Position], AccountSummary]:
+        """Spot wallet, or a derivatives account read in the quote coin only (generic, bitget)."""
         by_currency = {b.currency: b for b in balances}
         quote = by_currency.get(self.quote_currency)
         free_cash = quote.free if quote else 0.0
@@ -100,17 +113,97 @@ class CcxtGateway:
             positions = self._spot_positions(balances, markets)
             equity = quote_total + sum(p.size * p.mark_price for p in positions)
         else:
-            positions = self._derivative_positions(markets)
+            positions = self._derivative_positions(markets, self._read_positions(({},)), {}, [])
             reported = None
             if self.profile.equity_path is not None:
                 reported = normalize.number(read_path(raw_balance.get("info"), self.profile.equity_path,
                                                       quote=self.quote_currency))
-            if reported is None:
-                reported = quote_total + sum(p.unrealized_pnl or 0.0 for p in positions)
-            equity = reported
-        account = AccountSummary(quote_currency=self.quote_currency, equity=equity, free_cash=free_cash,
-                                 balances=balances)
-        return Holdings(positions=tuple(positions), account=account, requests=self.requests - before)
+            equity = reported if reported is not None else quote_total + sum(p.unrealized_pnl or 0.0
+                                                                              for p in positions)
+        return positions, AccountSummary(quote_currency=self.quote_currency, equity=equity, free_cash=free_cash,
+                                         balances=balances)
+
+    def _unified(self, raw_balance, balances, markets, warnings) -> tuple[list[Position], AccountSummary]:
+        """One margin account over several coins: every settle coin's positions, every coin valued in quote."""
+        profile, quote = self.profile, self.quote_currency
+        rows = read_path(raw_balance.get("info"), profile.coin_rows or (), quote=quote)
+        coin_equity: dict[str, float] = {}
+        wallet: dict[str, float] = {}
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, Mapping) and row.get(profile.coin_key):
+                value = normalize.number(row.get(profile.coin_equity))
+                if value:
+                    coin_equity[str(row[profile.coin_key])] = value
+                cash = normalize.number(row.get(profile.coin_wallet))
+                if cash is not None:
+                    wallet[str(row[profile.coin_key])] = cash
+        if not coin_equity:  # a reply without per-coin equity: the unified totals (wallet incl. PnL)
+            coin_equity = {b.currency: b.total for b in balances if b.total}
+        settle_coins = {m.settle for m in markets.values() if m.kind != "spot" and not m.inverse and m.settle}
+        cash_coins = settle_coins | {quote} | USD_PEGGED  # cash: valued into free cash, never a spot position
+        held = {b.currency for b in balances if b.total} | set(coin_equity)
+        raw_positions = self._read_positions(profile.position_reads, settle=sorted(held & settle_coins) or [quote])
+        # a spot holding is the coin's wallet balance, without the PnL of positions it settles
+        spot = {b.currency: wallet.get(b.currency, b.total) for b in balances
+                if profile.spot_positions and wallet.get(b.currency, b.total) > 0 and b.currency not in cash_coins
+                and f"{b.currency}/{quote}" in markets}
+        # one batched price read for every coin to value and every spot holding
+        coins = set(coin_equity) | {c for c in cash_coins if c in held} | set(spot)
+        for row in raw_positions:
+            rules = markets.get(row.get("symbol"))
+            if rules is not None:
+                coins |= {rules.quote, rules.settle or rules.quote}
+        rates, prices = self._rates(coins, markets)
+        positions = self._derivative_positions(markets, raw_positions, rates, warnings)
+        for coin, size in sorted(spot.items()):
+            price = prices.get(f"{coin}/{quote}")
+            if price is None:
+                warnings.append(f"{coin} holding ({size:g}) not valued: no {coin}/{quote} price")
+                continue
+            positions.append(Position(symbol=f"{coin}/{quote}", size=size, entry_price=price, mark_price=price,
+                                      unrealized_pnl=0.0))
+        equity = 0.0
+        for coin, value in sorted(coin_equity.items()):
+            if coin in rates:
+                equity += value * rates[coin]
+            else:
+                warnings.append(f"{coin} equity ({value:g}) left out of equity: no {coin}/{quote} price")
+        free_cash = sum(b.free * rates[b.currency] for b in balances if b.currency in cash_coins
+                        and b.currency in rates)
+        return positions, AccountSummary(quote_currency=quote, equity=equity, free_cash=free_cash, balances=balances)
+
+    def _rates(self, coins: set[str], markets: Mapping[str, MarketRules]) -> tuple[dict[str, float], dict[str, float]]:
+        """Return (quote currency per coin, last price per symbol read) for `coins`, in one batched read."""
+        quote = self.quote_currency
+        rates = {quote: 1.0}
+        if quote in USD_PEGGED and "USD" in coins:
+            rates["USD"] = 1.0  # inverse contracts are denominated in USD: taken at par with a USD stablecoin
+        wanted: dict[str, str] = {}
+        for coin in coins - set(rates):
+            symbol = next((s for s in (f"{coin}/{quote}", f"{coin}/{quote}:{quote}") if s in markets), None)
+            if symbol is not None:
+                wanted[coin] = symbol
+        quotes = self.fetch_quotes(list(wanted.values())) if wanted else {}
+        for coin, symbol in wanted.items():
+            if symbol in quotes:
+                rates[coin] = quotes[symbol].last
+        return rates, {symbol: q.last for symbol, q in quotes.items()}
+
+    def _read_positions(self, reads, settle: Sequence[str] = ()) -> list[Mapping[str, Any]]:
+        """Return the raw open positions of every read in the profile (`{settle}` per settle coin)."""
+        calls: list[dict[str, str]] = []
+        for params in reads:
+            if any("{settle}" in v for v in params.values()):
+                calls.extend({k: v.replace("{settle}", coin) for k, v in params.items()} for coin in settle)
+            else:
+                calls.append(dict(params))
+        rows: list[Mapping[str, Any]] = []
+        for params in calls:
+            raw = self._call("reading positions", self._client.fetch_positions, None, params)
+            if not isinstance(raw, list):
+                raise ExchangeBadResponse(f"{self.name}: the positions reply did not parse")
+            rows.extend(r for r in raw if isinstance(r, Mapping) and normalize.number(r.get("contracts")))
+        return rows
 
     def _spot_positions(self, balances, markets: Mapping[str, MarketRules]) -> list[Position]:
         held = {f"{b.currency}/{self.quote_currency}": b.total for b in balances
@@ -121,21 +214,43 @@ class CcxtGateway:
         return [Position(symbol=s, size=held[s], entry_price=quotes[s].last, mark_price=quotes[s].last,
                          unrealized_pnl=0.0) for s in symbols if s in quotes]
 
-    def _derivative_positions(self, markets: Mapping[str, MarketRules]) -> list[Position]:
-        raw = self._call("reading positions", self._client.fetch_positions)
-        if not isinstance(raw, list):
-            raise ExchangeBadResponse(f"{self.name}: the positions reply did not parse")
-        open_rows = [r for r in raw if isinstance(r, Mapping) and normalize.number(r.get("contracts"))]
+    def _derivative_positions(self, markets: Mapping[str, MarketRules], open_rows, rates: Mapping[str, float],
+                              warnings: list[str]) -> list[Position]:
+        """Return the positions of `open_rows`, valued in the quote currency through `rates`."""
         missing_mark = [r["symbol"] for r in open_rows if not normalize.number(r.get("markPrice"))]
         marks = {s: q.mark for s, q in self.fetch_quotes(missing_mark).items()} if missing_mark else {}
         positions = []
         for row in open_rows:
             rules = markets.get(row.get("symbol"))
+            if rules is None:
+                warnings.append(f"position in {row.get('symbol')}: its market is not loaded, "
+                                "valued with the reply's own contract size")
             parsed = normalize.position(row, contract_size=rules.contract_size if rules else 1.0,
                                         mark=marks.get(row.get("symbol")))
-            if parsed is not None:
-                positions.append(parsed)
+            if parsed is None:
+                continue
+            if rules is not None and rates:
+                parsed = self._in_quote(parsed, rules, rates, warnings)
+            positions.append(parsed)
         return positions
+
+    def _in_quote(self, position: Position, rules: MarketRules, rates: Mapping[str, float],
+                  warnings: list[str]) -> Position:
+        """Return `position` valued in the quote currency: notional through the market's quote, PnL
+        through the settle coin; an inverse contract's size becomes its base value at the mark."""
+        settle = rules.settle or rules.quote
+        missing = [c for c in (rules.quote, settle) if c not in rates]
+        if missing:
+            warnings.append(f"position in {position.symbol}: no {missing[0]}/{self.quote_currency} price, "
+                            f"valued 1:1 in {self.quote_currency}")
+        value_rate, pnl_rate = rates.get(rules.quote, 1.0), rates.get(settle, 1.0)
+        contract_size = position.contract_size / position.mark_price if rules.inverse else position.contract_size
+
+        def converted(value: float | None) -> float | None:
+            return None if value is None else value * pnl_rate
+
+        return replace(position, contract_size=contract_size, value_rate=value_rate,
+                       unrealized_pnl=converted(position.unrealized_pnl), realized_pnl=converted(position.realized_pnl))
 
     def round_amount(self, symbol: str, amount: float) -> float:
         self.load_markets()
@@ -188,6 +303,11 @@ class CcxtGateway:
                                     latency_ms=(time.perf_counter() - step_started) * 1000, details=details))
         finally:
             self._client.timeout = configured_timeout
+        gaps = self.profile.coverage.not_read
+        if gaps:  # an account type we cannot read is a named warning, never a silent gap
+            probes.append(Probe(name="coverage", status="warn",
+                                message=f"{self.name}: not read by Peak Live Ops: {'; '.join(gaps)}",
+                                details={"not_read": list(gaps)}))
         return probes
 
     def _step_status(self) -> tuple[ProbeStatus, str, dict[str, Any]]:
