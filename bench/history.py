@@ -8,8 +8,8 @@
    must take <= 0.5 s. Then two more years are added *before* that year: the review must cost
    the same (ratio ~1: indexed range reads, not scans).
 2. Recording's share of a `live_health_flow` / `portfolio_flow` run against a local
-   `prefect server start`: the same flows with the `record_history` task replaced by a no-op,
-   runs interleaved, medians compared; target <= 5 %.
+   `prefect server start`: the `record-history` task's time inside each run over the rest of
+   that run (median over the runs); target <= 5 %.
 
 Ratios, not timed tests: nothing here fails a test suite; the numbers go in the README.
 """
@@ -89,6 +89,8 @@ def review_seconds(store: Any, repeat: int) -> tuple[float, float, int]:
 
     queries, totals = [], []
     snapshots = 0
+    build_review(store, "7d", NOW)  # warm: the first connection, the templates compiled once per process
+    render_template("report.md.j2", v=_SectionOnly(None))
     for _ in range(repeat):
         started = time.perf_counter()
         review = build_review(store, "7d", NOW)
@@ -125,8 +127,15 @@ def bench_review(label: str, state: Any, repeat: int) -> dict[str, Any]:
     fill(store, NOW - timedelta(days=365), years=2)  # two older years: the period's rows stay the same
     q3, t3, snaps3 = review_seconds(store, repeat)
     assert snaps == snaps3 == 7 * 48
-    size_mb = None
-    if getattr(state, "path", None) and not getattr(state, "url", ""):
+    if getattr(state, "url", ""):
+        import sqlalchemy as sa
+
+        with store.engine.connect() as conn:
+            size_mb = round(float(conn.execute(sa.text(
+                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c"
+                " WHERE c.relname IN ('health_runs', 'portfolio_snapshots', 'alert_events', 'alert_deliveries')"
+            )).scalar()) / 1e6, 1)
+    else:
         dispose_all()
         size_mb = round(sum(p.stat().st_size for p in Path(state.path).parent.glob(Path(state.path).name + "*"))
                         / 1e6, 1)
@@ -134,11 +143,16 @@ def bench_review(label: str, state: Any, repeat: int) -> dict[str, Any]:
             "review_query_s_1y": round(q1, 4), "review_total_s_1y": round(t1, 4),
             "review_query_s_3y": round(q3, 4), "review_total_s_3y": round(t3, 4),
             "growth_ratio_3y_vs_1y": round(t3 / t1, 2), "target_s": 0.5, "met": t3 <= 0.5 and t1 <= 0.5,
-            "sqlite_mb_3y": size_mb, "snapshots_in_review": snaps}
+            "db_mb_3y": size_mb, "mb_per_month": round(size_mb / 36, 2), "snapshots_in_review": snaps}
 
 
 def bench_recording(repeat: int, workdir: Path) -> list[dict[str, Any]]:
-    """Median run time of the health and portfolio flows with and without the record_history task."""
+    """Recording's share of each health / portfolio flow run: the record-history task's own time
+    (awaited inside the run) over the rest of that same run, median over the runs.
+
+    Measured within each run because the machine is shared: two runs of the same flow differ by
+    more than the whole recording costs, so A/B medians of separate runs say nothing.
+    """
     from bench.run import PrefectServer
 
     env = {**os.environ, "PREFECT_HOME": str(workdir / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
@@ -154,26 +168,35 @@ def bench_recording(repeat: int, workdir: Path) -> list[dict[str, Any]]:
         path.write_text(config)
         recording = health_module.record_history
 
-        async def nothing(*_args: Any, **_kwargs: Any) -> None:
-            return None
-
         for name, module, call in (
             ("health", health_module, lambda: health_module.live_health_flow(config_path=str(path))),
             ("portfolio", portfolio_module, lambda: portfolio_module.portfolio_flow(config_path=str(path))),
         ):
+            spent: list[float] = []
+
+            async def timed(*args: Any, **kwargs: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return await recording(*args, **kwargs)
+                finally:
+                    spent.append(time.perf_counter() - started)
+
+            module.record_history = timed
             asyncio.run(call())  # warm: imports, first connection, migrations
-            timings: dict[bool, list[float]] = {True: [], False: []}
+            shares, runs, records = [], [], []
             for _ in range(repeat):
-                for record in (True, False):  # interleaved, so drift hits both alike
-                    module.record_history = recording if record else nothing
-                    started = time.perf_counter()
-                    asyncio.run(call())
-                    timings[record].append(time.perf_counter() - started)
+                spent.clear()
+                started = time.perf_counter()
+                asyncio.run(call())
+                total = time.perf_counter() - started
+                shares.append(spent[0] / (total - spent[0]))
+                runs.append(total)
+                records.append(spent[0])
             module.record_history = recording
-            with_s, without_s = statistics.median(timings[True]), statistics.median(timings[False])
-            overhead = (with_s - without_s) / without_s
-            results.append({"flow": name, "with_recording_s": round(with_s, 4), "without_s": round(without_s, 4),
-                            "overhead_pct": round(100 * overhead, 1), "target_pct": 5.0, "met": overhead <= 0.05})
+            share = statistics.median(shares)
+            results.append({"flow": name, "run_s": round(statistics.median(runs), 4),
+                            "record_history_task_s": round(statistics.median(records), 4),
+                            "overhead_pct": round(100 * share, 1), "target_pct": 5.0, "met": share <= 0.05})
     return results
 
 
