@@ -69,7 +69,7 @@ def test_a_simulated_week_reviewed_compared_and_kept(prefect_api: str, write_con
         _at(monkeypatch, T0 + step * STEP)
         config = str(_config(write_config, backend, step, request))
         if step == DAILY:
-            daily = asyncio.run(status_report_flow(config_path=Path(config), tag="daily", period="1d",
+            daily = asyncio.run(status_report_flow(config_path=Path(config), tag="sim-daily", period="1d",
                                                    format="both"))
             assert daily.review is not None and daily.review["period"] == "1d"
             continue
@@ -83,7 +83,7 @@ def test_a_simulated_week_reviewed_compared_and_kept(prefect_api: str, write_con
     # the weekly report, through the installed CLI, as the weekly schedule runs it
     config = str(_config(write_config, backend, STEPS, request))
     weekly_at = _at(monkeypatch, T0 + STEPS * STEP)
-    result = live_ops("report", "--config", config, "--period", "7d", "--tag", "weekly", "--format", "both", "--json",
+    result = live_ops("report", "--config", config, "--period", "7d", "--tag", "sim-weekly", "--format", "both", "--json",
                       api_url=prefect_api, env={"LIVE_OPS_AS_OF": weekly_at, **env})
     assert result.returncode == 0, result.stderr[-2000:]
     payload = json.loads(result.stdout)
@@ -126,7 +126,7 @@ def test_a_simulated_week_reviewed_compared_and_kept(prefect_api: str, write_con
     assert json.loads(kept.stdout)["kept"] is True
     later = _config(write_config, backend, STEPS, request, keep_days=7)
     _at(monkeypatch, T0 + timedelta(days=40))
-    asyncio.run(status_report_flow(config_path=later, tag="daily"))
+    asyncio.run(status_report_flow(config_path=later, tag="sim-later"))
     reports = Path(payload["files"][0]).parent
     assert (reports / f"{daily_name}.md").exists() and (reports / f"{daily_name}.json").exists()
     assert not (reports / f"{weekly_name}.md").exists()
