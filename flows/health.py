@@ -9,6 +9,7 @@ from live_ops.health import HealthReport
 from live_ops.runs import RunContext
 from live_ops.tasks.alerts import raise_alerts
 from live_ops.tasks.health import check_health
+from live_ops.tasks.history import record_history
 from live_ops.tasks.metrics import write_metrics
 
 
@@ -23,5 +24,6 @@ async def live_health_flow(config_path: str = "config/config.toml") -> HealthRep
     with RunContext(config_path) as ctx:
         report = await check_health(ctx)
         await raise_alerts(ctx, report)
+        await record_history(ctx, report)
         await write_metrics(ctx)
     return report

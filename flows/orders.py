@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 from prefect import flow
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
+from live_ops import clock
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.orders import OrderPreview, preview_name
 from live_ops.runs import RunContext
 from live_ops.tasks.alerts import raise_alerts
+from live_ops.tasks.history import record_history
 from live_ops.tasks.metrics import write_metrics
 from live_ops.tasks.orders import export_orders, load_signal_file, preview_orders
 
@@ -49,7 +50,7 @@ async def order_preview_flow(
         tag: name of this preview (letters, digits, - and _); default preview-YYYYmmdd-HHMMSS.
         out_path: also write the previewed orders as CSV here (not written when the preview is blocked).
     """
-    created_at = datetime.now(timezone.utc)
+    created_at = clock.now()
     name = preview_name(tag, created_at)
     # one context per run: the config loads once, one gateway loads markets once for every read
     with RunContext(config_path) as ctx:
@@ -60,5 +61,6 @@ async def order_preview_flow(
         await raise_alerts(ctx, quote(preview))
         if out_path:
             preview = await export_orders(quote(preview), out_path)
+        await record_history(ctx, quote(preview))
         await write_metrics(ctx)
     return quote(preview)

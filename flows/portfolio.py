@@ -8,6 +8,7 @@ from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.portfolio import PortfolioSnapshot
 from live_ops.runs import RunContext
 from live_ops.tasks.alerts import raise_alerts
+from live_ops.tasks.history import record_history
 from live_ops.tasks.metrics import write_metrics
 from live_ops.tasks.portfolio import assess_portfolio
 
@@ -27,5 +28,6 @@ async def portfolio_flow(
     with RunContext(config_path) as ctx:
         snapshot = await assess_portfolio(ctx, starting_cash=starting_cash, with_risk=evaluate_risk)
         await raise_alerts(ctx, snapshot)
+        await record_history(ctx, snapshot)
         await write_metrics(ctx)
     return snapshot

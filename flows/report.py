@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
 from prefect import flow, get_run_logger
 
-from live_ops import runs
+from live_ops import clock, runs
 from live_ops.flows.hooks import alert_on_flow_failure
+from live_ops.recording import report_entry
 from live_ops.reporting import ReportResult, validate_tag
+from live_ops.reporting.review import validate_period
 from live_ops.runs import RunContext
 from live_ops.tasks.alerts import raise_alerts
 from live_ops.tasks.health import check_health
+from live_ops.tasks.history import prune_history, record_history, review_period
 from live_ops.tasks.metrics import write_metrics
 from live_ops.tasks.portfolio import report_portfolio
 from live_ops.tasks.report import (
@@ -39,6 +41,8 @@ async def status_report_flow(
     tag: str | None = None,
     notes_file: Path | None = None,
     output_dir: Path | None = None,
+    period: str | None = None,
+    keep: bool = False,
 ) -> ReportResult:
     """Check health, snapshot the portfolio against the risk limits, and archive a status report.
 
@@ -51,19 +55,26 @@ async def status_report_flow(
         tag: suffix of the report name and artifact key, e.g. daily or weekly (letters, digits, - and _).
         notes_file: operator notes (Markdown) to include; a missing file is a warning, not a failure.
         output_dir: where reports are archived (default: [reports].output_dir).
+        period: add section 5, the Period Review of this long a period from the history (1d, 7d, 30d, ...).
+        keep: archive the report as kept: retention never deletes it.
     """
     tag = validate_tag(tag)  # a bad tag fails before any work: it could name a file
-    generated_at = datetime.now(timezone.utc)
+    period = validate_period(period)
+    generated_at = clock.now()
     # one context per run: the config loads once; health and portfolio share one gateway (markets load once)
     with RunContext(config_path) as ctx:
         health = await check_health(ctx)
         await raise_alerts(ctx, health)
         portfolio = await report_portfolio(ctx, health)
         await raise_alerts(ctx, portfolio)  # before the history is read: this run's alerts are in the report
-        snapshot = await build_status(ctx, health, portfolio, generated_at, tag, notes_file)
+        await record_history(ctx, portfolio.snapshot)
+        review = await review_period(ctx, period, generated_at)
+        snapshot = await build_status(ctx, health, portfolio, generated_at, tag, notes_file, review, keep)
         rendered = await render_status_report(snapshot, format)
         archived = await archive_status_report(ctx, output_dir, snapshot, rendered, format)
         upkeep = await maintain_report_archive(ctx, output_dir, generated_at)
+        await record_history(ctx, report_entry(archived, snapshot))
+        await prune_history(ctx, generated_at)
         key = await publish_report_artifacts(snapshot, rendered, archived)
         await write_metrics(ctx)
     get_run_logger().info("status report %s: health %s", archived.stem, health.overall_status)

@@ -25,16 +25,18 @@ from live_ops.reporting import (
     report_stem,
 )
 from live_ops.reporting.recent import RECENT_ALERTS_WINDOW
+from live_ops.reporting.review import Review
 from live_ops.runs import ReportPortfolio, RunContext
 
 
 @task(name="build-status", cache_policy=NO_CACHE)
 async def build_status(ctx: RunContext, health: HealthReport, portfolio: ReportPortfolio, generated_at: datetime,
-                       tag: str | None, notes_file: Path | None) -> StatusSnapshot:
+                       tag: str | None, notes_file: Path | None, review: Review | None = None,
+                       kept: bool = False) -> StatusSnapshot:
     """Return the status snapshot: health, portfolio with risk, the recent alerts and the operator notes."""
     # reads the alert history (may wait on a lock): off the event loop
     snapshot = await asyncio.to_thread(runs.build_status, ctx, health, portfolio, generated_at=generated_at,
-                                       tag=tag, notes_file=notes_file)
+                                       tag=tag, notes_file=notes_file, review=review, kept=kept)
     logger = get_run_logger()
     for warning in (snapshot.notes.warning, snapshot.alerts_note):
         if warning:
@@ -60,7 +62,7 @@ async def archive_status_report(ctx: RunContext, output_dir: Path | None, snapsh
     `output_dir` overrides `[reports].output_dir`.
     """
     archived = archive_report(runs.archive_dir(ctx, output_dir), report_stem(snapshot.generated_at, snapshot.tag),
-                              rendered.documents(fmt), snapshot.sidecar_json())
+                              rendered.documents(fmt), snapshot.sidecar_json(), kept=snapshot.kept)
     get_run_logger().info("archived %s", ", ".join(str(p) for p in [*archived.files, archived.sidecar]))
     return archived
 

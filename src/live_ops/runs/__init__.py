@@ -7,11 +7,13 @@
     orders.preview_orders       OrderPreview with risk on top of the portfolio and `blocked`
     status.build_status         StatusSnapshot, the one model every report rendering is made from
     alerts.raise_alerts         the alerts a result calls for, dispatched
+    history.record/review/prune the run in the history store, the Period Review, retention
 
 Plain Python (no Prefect): tasks call exactly one of these; flows wire tasks in the order an
 operator would check. A rule is tested here in milliseconds.
 """
 
+from live_ops.runs import history
 from live_ops.runs.alerts import raise_alerts
 from live_ops.runs.context import RunContext
 from live_ops.runs.health import check_health
@@ -28,6 +30,7 @@ __all__ = [
     "check_health",
     "daily_base",
     "export_preview",
+    "history",
     "keep_days",
     "preview_orders",
     "raise_alerts",

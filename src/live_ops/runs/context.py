@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from live_ops.config.loader import load_config
 from live_ops.config.models import LiveOpsConfig
+from live_ops import clock
 from live_ops.errors import ConfigError
 from live_ops.exchange.factory import build_gateway
 from live_ops.exchange.gateway import ExchangeGateway
@@ -27,10 +28,6 @@ if TYPE_CHECKING:
 GatewayBuilder = Callable[[LiveOpsConfig, Mapping[str, str]], ExchangeGateway]
 
 
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class RunContext:
     """One run: the config loaded once from `config_path`, one gateway, one alerter, one clock.
 
@@ -39,7 +36,7 @@ class RunContext:
     """
 
     def __init__(self, config_path: Path | str, *, environ: Mapping[str, str] | None = None,
-                 build: GatewayBuilder = build_gateway, clock: Callable[[], datetime] = _utc_now) -> None:
+                 build: GatewayBuilder = build_gateway, clock: Callable[[], datetime] = clock.now) -> None:
         self.config_path = str(config_path)
         self.environ: Mapping[str, str] = os.environ if environ is None else environ
         self.clock = clock

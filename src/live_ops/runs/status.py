@@ -20,6 +20,7 @@ from live_ops.reporting import (
     output_directory,
 )
 from live_ops.reporting.recent import recent_alerts
+from live_ops.reporting.review import Review
 from live_ops.runs.context import RunContext
 from live_ops.runs.portfolio import ReportPortfolio
 
@@ -36,7 +37,8 @@ def report_alerts(ctx: RunContext, now: datetime) -> tuple[list[AlertRow], str |
 
 
 def build_status(ctx: RunContext, health: HealthReport, portfolio: ReportPortfolio, *, generated_at: datetime,
-                 tag: str | None = None, notes_file: Path | str | None = None) -> StatusSnapshot:
+                 tag: str | None = None, notes_file: Path | str | None = None, review: Review | None = None,
+                 kept: bool = False) -> StatusSnapshot:
     """Return the status snapshot every rendering of the report is made from.
 
     Read after the run's own alerts were raised, so the report lists them.
@@ -44,7 +46,8 @@ def build_status(ctx: RunContext, health: HealthReport, portfolio: ReportPortfol
     alerts, alerts_note = report_alerts(ctx, generated_at)
     return StatusSnapshot(generated_at=generated_at, tag=tag, health=health, portfolio=portfolio.snapshot,
                           portfolio_error=portfolio.error, alerts=alerts, alerts_note=alerts_note,
-                          notes=load_notes(Path(notes_file) if notes_file is not None else None))
+                          notes=load_notes(Path(notes_file) if notes_file is not None else None),
+                          review=review, kept=kept)
 
 
 def archive_dir(ctx: RunContext, output_dir: Path | str | None) -> Path:
@@ -71,5 +74,7 @@ def report_result(snapshot: StatusSnapshot, archived: ArchivedReport, upkeep: Ma
         artifact_key=artifact_key,
         risk_severity=snapshot.risk_severity,
         deleted=len(upkeep.deleted),
+        review=snapshot.review.payload() if snapshot.review is not None else None,
+        kept=snapshot.kept,
         warnings=[w for w in (snapshot.notes.warning, unavailable) if w],
     )
