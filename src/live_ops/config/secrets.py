@@ -104,9 +104,13 @@ def redact_url(url: str | SecretStr) -> str:
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
         return f"{_safe_scheme(text)}://?"
-    if not _looks_like_host(host):
+    if scheme not in _HOST_SCHEMES and not _looks_like_host(host):
         return f"{scheme}://***"
     return f"{scheme}://{host}{port}"
+
+
+# schemes whose host part is always a host (Apprise's json://, form://, xml://, mailto:// included)
+_HOST_SCHEMES = {"http", "https", "json", "jsons", "form", "forms", "xml", "xmls", "mailto", "mailtos"}
 
 
 def _safe_scheme(text: str) -> str:
