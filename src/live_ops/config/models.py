@@ -199,6 +199,18 @@ class StateConfig(_Table):
         return value
 
 
+class MetricsConfig(_Table):
+    textfile: str = Field("", description="write the Prometheus metrics here after every run "
+                                          "(node_exporter's textfile collector; *.prom), empty: off")
+
+    @field_validator("textfile")
+    @classmethod
+    def _prom_file(cls, value: str) -> str:
+        if value and not value.endswith(".prom"):
+            raise ValueError(f"{value!r} must end in .prom (node_exporter's textfile collector reads only those)")
+        return value
+
+
 def _check_cron(value: str) -> str:
     fields = value.split()
     if len(fields) != 5 or not all(_CRON_FIELD.match(field) for field in fields):
@@ -236,6 +248,7 @@ class LiveOpsConfig(_Table):
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     state: StateConfig = Field(default_factory=StateConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    metrics: MetricsConfig = Field(default_factory=MetricsConfig)
 
     @property
     def mode(self) -> Mode:

@@ -250,7 +250,7 @@ def scan_archive(output_dir: Path | str) -> list[IndexEntry]:
         entry = entries.setdefault(stem, IndexEntry(stem=stem, generated_at=when))
         entry.extensions.append(ext)
         if ext == "json":
-            _read_summary(path, entry)
+            read_summary(path, entry)
     # a set without its sidecar is incomplete (being written, or its run was killed): not listed
     complete = [e for e in entries.values() if "json" in e.extensions]
     for entry in complete:
@@ -258,7 +258,8 @@ def scan_archive(output_dir: Path | str) -> list[IndexEntry]:
     return sorted(complete, key=lambda e: (e.generated_at, e.stem), reverse=True)
 
 
-def _read_summary(path: Path, entry: IndexEntry) -> None:
+def read_summary(path: Path, entry: IndexEntry) -> None:
+    """Fill `entry`'s time, tag and statuses from the report's JSON sidecar at `path` (a damaged one: left as is)."""
     try:
         summary = json.loads(path.read_text(encoding="utf-8")).get("summary", {})
         entry.generated_at = datetime.fromisoformat(summary["generated_at"]).astimezone(timezone.utc)

@@ -212,6 +212,19 @@ class Store:
     def portfolio_series(self, since: datetime, until: datetime | None = None) -> list[PortfolioPoint]:
         return cast("list[PortfolioPoint]", self.series("portfolio", since, until))
 
+    def portfolio_curve(self, since: datetime, until: datetime | None = None) -> list[tuple[datetime, float, float]]:
+        """Return `(at, equity, total_exposure)` of the snapshots with `since <= at < until`, oldest first.
+
+        The dashboard's curves: three columns, not whole records (no positions or limits to decode).
+        """
+        if not self.exists():
+            return []
+        t = schema.portfolio_snapshots
+        where = [t.c.at >= since] + ([t.c.at < until] if until is not None else [])
+        with self._read("read the history") as conn:
+            rows = conn.execute(sa.select(t.c.at, t.c.equity, t.c.total_exposure).where(*where).order_by(t.c.at, t.c.id))
+            return [(at, float(equity), float(exposure)) for at, equity, exposure in rows]
+
     def history(self, since: datetime, kind: Kind | None = None, limit: int | None = None) -> list[Record]:
         """Return the records since `since` (one kind or all), newest first."""
         records: list[Record] = []
