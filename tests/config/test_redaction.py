@@ -17,8 +17,8 @@ SECRETS = ("pr0xyPASS", "baseURLpass", "T0KEN-webhook", "T0KEN-slack", "T0KEN-ap
 def _with_proxy(write_config):
     path = write_config(replace={
         'api_base_url = ""': 'api_base_url = "http://ops:baseURLpass@127.0.0.1:8443"',
-        "\nwebhook_urls = []": '\nwebhook_urls = ["https://hooks.example/T0KEN-webhook"]\n'
-                               'apprise_urls = ["tgram://123456:T0KEN-apprise/-100"]',
+        "\nwebhook_urls = []": '\nwebhook_urls = ["https://hooks.example/T0KEN-webhook"]',
+        "apprise_urls = []": 'apprise_urls = ["tgram://123456:T0KEN-apprise/-100"]',
         "slack_webhook_urls = []": 'slack_webhook_urls = ["https://hooks.slack.com/services/T0KEN-slack"]',
     })
     text = path.read_text() + '\n[exchange.ccxt_config]\nhttpsProxy = "http://u:pr0xyPASS@proxy.example:3128"\n' \

@@ -34,15 +34,14 @@ def test_webhook_url_that_cannot_be_built_fails_validation_naming_key_and_entry(
 
 
 def test_apprise_url_with_bad_port_fails_validation_without_echo(write_config) -> None:
-    path = write_config(replace={"\nwebhook_urls = []": f'\napprise_urls = ["json://127.0.0.1:70000/{TOKEN}"]'})
+    path = write_config(replace={"apprise_urls = []": f'apprise_urls = ["json://127.0.0.1:70000/{TOKEN}"]'})
     with pytest.raises(ConfigError, match=r"live_alerts\.apprise_urls: entry 0 is not a valid URL") as info:
         load_config(path)
     assert TOKEN not in str(info.value)
 
 
 def test_apprise_urls_accept_token_hosts_and_env_entries(write_config) -> None:
-    path = write_config(replace={"\nwebhook_urls = []":
-                                 '\napprise_urls = ["tgram://123456:ABCdef/-100200", "env:LIVE_OPS_PAGER"]'})
+    path = write_config(replace={"apprise_urls = []": 'apprise_urls = ["tgram://123456:ABCdef/-100200", "env:LIVE_OPS_PAGER"]'})
     assert len(load_config(path).live_alerts.apprise_urls) == 2
 
 

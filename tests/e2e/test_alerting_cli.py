@@ -16,7 +16,8 @@ BAD_HOOK = "http://127.0.0.1:99999/hook/T0SECRET"
 def breach_config(write_config):
     return write_config(replace={
         'sinks = ["log", "stderr"]': 'sinks = ["log", "stderr", "webhook", "apprise"]',
-        "\nwebhook_urls = []": '\nwebhook_urls = ["env:LIVE_OPS_HOOK"]\napprise_urls = ["env:LIVE_OPS_PAGER"]',
+        "\nwebhook_urls = []": '\nwebhook_urls = ["env:LIVE_OPS_HOOK"]',
+        "apprise_urls = []": 'apprise_urls = ["env:LIVE_OPS_PAGER"]',
         "max_total_exposure_notional = 20000.0": "max_total_exposure_notional = 100.0",
     })
 
