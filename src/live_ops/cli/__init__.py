@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  description="Turn a forward-signals CSV into order previews and check them, on top "
                                              "of the current portfolio, against the live risk limits.")
     orders.add_argument("--signals", required=True, metavar="PATH", help="signals CSV (symbol, direction, ...)")
-    orders.add_argument("--notional", type=amount, metavar="FLOAT",
+    orders.add_argument("--notional", type=float, metavar="FLOAT",
                         help="notional per order (default: [live_risk].default_order_notional)")
     enforce = orders.add_mutually_exclusive_group()
     enforce.add_argument("--enforce-live-risk", action="store_true", help="exit 1 on a risk BREACH")
