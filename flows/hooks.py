@@ -14,7 +14,14 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
-from live_ops.alerts import Alerter, EventOutcome, fallback_dispatcher, flow_failure_event, raise_safely, redact_text
+from live_ops.alerts import (
+    Alerter,
+    EventOutcome,
+    fallback_dispatcher,
+    flow_failure_event,
+    raise_safely,
+    redact_text,
+)
 from live_ops.alerts.budget import for_run
 from live_ops.config import default_config_path, load_config
 from live_ops.errors import LiveOpsError

@@ -45,7 +45,8 @@ async def raise_risk_alerts(config: LiveOpsConfig, risk: RiskResult, source: Lit
     `block_on_violation` makes a BREACH CRITICAL (default: `[live_risk].block_on_violation`).
     """
     budget = _run_budget()
-    return await _safely(f"{source} risk", lambda: Alerter(config, budget=budget).risk(risk, source, block_on_violation=block_on_violation))
+    return await _safely(f"{source} risk", lambda: Alerter(config, budget=budget).risk(
+        risk, source, block_on_violation=block_on_violation))
 
 
 @task(name="raise-health-alerts", cache_policy=NO_CACHE)

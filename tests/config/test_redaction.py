@@ -64,4 +64,5 @@ def test_serve_turns_on_prefect_heartbeats_for_its_runs_unless_set() -> None:
     from live_ops.cli.serve import heartbeat_environment
 
     assert heartbeat_environment({})["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == "60"
-    assert heartbeat_environment({"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "120"})["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == "120"
+    operator = {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "120"}
+    assert heartbeat_environment(operator)["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == "120"

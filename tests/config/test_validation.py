@@ -41,7 +41,8 @@ def test_apprise_url_with_bad_port_fails_validation_without_echo(write_config) -
 
 
 def test_apprise_urls_accept_token_hosts_and_env_entries(write_config) -> None:
-    path = write_config(replace={"apprise_urls = []": 'apprise_urls = ["tgram://123456:ABCdef/-100200", "env:LIVE_OPS_PAGER"]'})
+    path = write_config(replace={"apprise_urls = []":
+                                 'apprise_urls = ["tgram://123456:ABCdef/-100200", "env:LIVE_OPS_PAGER"]'})
     assert len(load_config(path).live_alerts.apprise_urls) == 2
 
 

@@ -1,4 +1,4 @@
-"""Alert sinks, one module per channel (apprise imported lazily, by the dispatcher); each `send(event) -> DeliveryResult` and never raises."""
+"""Alert sinks, one module per channel (`apprise` imported lazily); each `send(event) -> DeliveryResult` and never raises."""
 
 from live_ops.alerts.sinks.base import DeliveryResult, DeliveryStatus, InvalidSink, Sink
 from live_ops.alerts.sinks.log import LogSink
