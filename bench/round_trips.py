@@ -80,8 +80,11 @@ def gateway_runs(fake, venue: str, latency: float) -> dict:
     from live_ops.exchange.ccxt_gateway import CcxtGateway
     from tests.fakes.exchange_server import DEFAULT_KEY, DEFAULT_SECRET
 
-    env = {"LIVE_OPS_API_KEY": DEFAULT_KEY, "LIVE_OPS_API_SECRET": DEFAULT_SECRET}
+    from tests.fakes.venues import OKX_PASSPHRASE
+
+    env = {"LIVE_OPS_API_KEY": DEFAULT_KEY, "LIVE_OPS_API_SECRET": DEFAULT_SECRET, "FAKE_PASSPHRASE": OKX_PASSPHRASE}
     config = ExchangeConfig(id=venue, api_base_url=fake.url, timeout_ms=10_000,
+                            password_env="FAKE_PASSPHRASE" if venue == "okx" else "",
                             ccxt_config={"enableRateLimit": False})
 
     def health() -> None:

@@ -165,7 +165,9 @@ def test_health_hanging_exchange_is_cut_by_the_deadline(fake_exchange, exchange_
     assert by_name["time"].status == "fail" and "no answer within 0.4" in by_name["time"].message
     assert by_name["time"].details["not_run"] == ["markets", "credentials"]
     assert sum(p.latency_ms for p in probes) < 2_000
-    assert gateway._client.timeout == 60_000  # the configured timeout is restored for later reads
+    # the deadline capped the probe's requests only: a later read waits the configured 60 s
+    fake_exchange.inject("/fapi/v1/ticker/24hr", delay_s=0.6, times=1)
+    assert gateway.fetch_quotes(["BTC/USDT:USDT"])["BTC/USDT:USDT"].last == 60050.0
 
 
 def test_health_steps_after_the_deadline_are_failed_not_run(fake_exchange, exchange_config, exchange_env):
