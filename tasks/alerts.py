@@ -24,7 +24,11 @@ from live_ops.risk import RiskResult
 
 
 def _run_budget() -> AlertBudget:
-    return for_run(str(getattr(flow_run, "root_flow_run_id", None) or flow_run.id or "") or None)
+    """Return the alert budget of this run and its subflows (a fresh one if the run cannot be named)."""
+    try:
+        return for_run(str(flow_run.root_flow_run_id or flow_run.id or "") or None)
+    except Exception:  # noqa: BLE001 - a lookup of the root run must never cost an alert
+        return AlertBudget()
 
 
 async def _safely(what: str, call: Callable[[], list[EventOutcome]]) -> list[EventOutcome]:
