@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 
 from live_ops.alerts.budget import AlertBudget
+from live_ops.clock import now as clock_now
 from live_ops.alerts.dispatcher import Dispatcher, EventOutcome
 from live_ops.alerts.events import (
     Assessment,
@@ -35,7 +36,7 @@ class Alerter:
 
     def __init__(self, config: LiveOpsConfig, *, environ: Mapping[str, str] | None = None,
                  sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 clock: Callable[[], datetime] = clock_now,
                  budget: AlertBudget | None = None) -> None:
         self.config = config
         self.history = AlertHistory(config.state)
@@ -75,7 +76,7 @@ class Alerter:
 
 def alert_health_without_config(report: HealthReport, *, environ: Mapping[str, str] | None = None) -> list[EventOutcome]:
     """Alert on a health report whose config did not load: default sinks, no history; return the outcomes."""
-    return fallback_dispatcher(environ=environ).dispatch(assess_health(report, now=datetime.now(timezone.utc)).events)
+    return fallback_dispatcher(environ=environ).dispatch(assess_health(report, now=clock_now()).events)
 
 
 def fallback_dispatcher(*, environ: Mapping[str, str] | None = None) -> Dispatcher:
@@ -97,7 +98,7 @@ def raise_safely(what: str, call: Callable[[], list[EventOutcome]], *,
         return call()
     except Exception as exc:  # noqa: BLE001 - alerting must never take the run down, nor go quiet
         _log.error("%s alerts could not be raised: %s: %s", what, type(exc).__name__, redact_text(str(exc)))
-        event = alerting_failure_event(what=what, error=exc, now=datetime.now(timezone.utc))
+        event = alerting_failure_event(what=what, error=exc, now=clock_now())
         try:
             return fallback_dispatcher(environ=environ).dispatch([event])
         except Exception as fallback_exc:  # noqa: BLE001 - the last resort: the log line above stands
