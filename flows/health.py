@@ -7,7 +7,7 @@ from prefect import flow
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.health import HealthReport
 from live_ops.runs import RunContext
-from live_ops.tasks.alerts import raise_alerts
+from live_ops.tasks.alerts import raise_alerts, run_alert_budget
 from live_ops.tasks.health import check_health
 from live_ops.tasks.history import record_history
 from live_ops.tasks.metrics import write_metrics
@@ -21,7 +21,7 @@ async def live_health_flow(config_path: str = "config/config.toml") -> HealthRep
     Args:
         config_path: path of the TOML config on the machine that runs the flow.
     """
-    with RunContext(config_path) as ctx:
+    with RunContext(config_path, alert_budget=run_alert_budget()) as ctx:
         report = await check_health(ctx)
         await raise_alerts(ctx, report)
         await record_history(ctx, report)

@@ -12,7 +12,7 @@ from live_ops import clock
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.orders import OrderPreview, preview_name
 from live_ops.runs import RunContext
-from live_ops.tasks.alerts import raise_alerts
+from live_ops.tasks.alerts import raise_alerts, run_alert_budget
 from live_ops.tasks.history import record_history
 from live_ops.tasks.metrics import write_metrics
 from live_ops.tasks.orders import export_orders, load_signal_file, preview_orders
@@ -53,7 +53,7 @@ async def order_preview_flow(
     created_at = clock.now()
     name = preview_name(tag, created_at)
     # one context per run: the config loads once, one gateway loads markets once for every read
-    with RunContext(config_path) as ctx:
+    with RunContext(config_path, alert_budget=run_alert_budget()) as ctx:
         batch = await load_signal_file(signals_path)
         # quote(): a 100k-signal batch or preview is one value, not a collection for Prefect to walk
         preview = await preview_orders(ctx, quote(batch), name, created_at, notional, evaluate_risk,

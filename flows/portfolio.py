@@ -7,7 +7,7 @@ from prefect import flow
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.portfolio import PortfolioSnapshot
 from live_ops.runs import RunContext
-from live_ops.tasks.alerts import raise_alerts
+from live_ops.tasks.alerts import raise_alerts, run_alert_budget
 from live_ops.tasks.history import record_history
 from live_ops.tasks.metrics import write_metrics
 from live_ops.tasks.portfolio import assess_portfolio
@@ -25,7 +25,7 @@ async def portfolio_flow(
         evaluate_risk: evaluate the snapshot against `[live_risk]` (false: snapshot only).
         starting_cash: base of the daily-loss limits instead of the day's first recorded equity.
     """
-    with RunContext(config_path) as ctx:
+    with RunContext(config_path, alert_budget=run_alert_budget()) as ctx:
         snapshot = await assess_portfolio(ctx, starting_cash=starting_cash, with_risk=evaluate_risk)
         await raise_alerts(ctx, snapshot)
         await record_history(ctx, snapshot)

@@ -8,12 +8,13 @@ from typing import Literal
 from prefect import flow, get_run_logger
 
 from live_ops import clock, runs
+from live_ops.errors import ArchiveError
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.recording import report_entry
 from live_ops.reporting import ReportResult, validate_tag
 from live_ops.reporting.review import validate_period
 from live_ops.runs import RunContext
-from live_ops.tasks.alerts import raise_alerts
+from live_ops.tasks.alerts import raise_alerts, run_alert_budget
 from live_ops.tasks.health import check_health
 from live_ops.tasks.history import prune_history, record_history, review_period
 from live_ops.tasks.metrics import write_metrics
@@ -62,7 +63,7 @@ async def status_report_flow(
     period = validate_period(period)
     generated_at = clock.now()
     # one context per run: the config loads once; health and portfolio share one gateway (markets load once)
-    with RunContext(config_path) as ctx:
+    with RunContext(config_path, alert_budget=run_alert_budget()) as ctx:
         health = await check_health(ctx)
         await raise_alerts(ctx, health)
         portfolio = await report_portfolio(ctx, health)
@@ -71,7 +72,12 @@ async def status_report_flow(
         review = await review_period(ctx, period, generated_at)
         snapshot = await build_status(ctx, health, portfolio, generated_at, tag, notes_file, review, keep)
         rendered = await render_status_report(snapshot, format)
-        archived = await archive_status_report(ctx, output_dir, snapshot, rendered, format)
+        try:
+            archived = await archive_status_report(ctx, output_dir, snapshot, rendered, format)
+        except ArchiveError:
+            # the archive cannot be written: the rendered report is not lost, it is still the run's artifact
+            await publish_report_artifacts(snapshot, rendered, None)
+            raise
         upkeep = await maintain_report_archive(ctx, output_dir, generated_at)
         await record_history(ctx, report_entry(archived, snapshot))
         await prune_history(ctx, generated_at)

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from live_ops.config.loader import load_config
 from live_ops.config.models import LiveOpsConfig
-from live_ops import clock
+from live_ops.alerts.budget import AlertBudget
+from live_ops.clock import now as clock_now
 from live_ops.errors import ConfigError
 from live_ops.exchange.factory import build_gateway
 from live_ops.exchange.gateway import ExchangeGateway
@@ -36,10 +37,13 @@ class RunContext:
     """
 
     def __init__(self, config_path: Path | str, *, environ: Mapping[str, str] | None = None,
-                 build: GatewayBuilder = build_gateway, clock: Callable[[], datetime] = clock.now) -> None:
+                 build: GatewayBuilder = build_gateway, clock: Callable[[], datetime] = clock_now,
+                 alert_budget: AlertBudget | None = None) -> None:
         self.config_path = str(config_path)
         self.environ: Mapping[str, str] = os.environ if environ is None else environ
         self.clock = clock
+        # every alert of the run (and of its failure hook) draws on one time budget (README: Reliability)
+        self.alert_budget = AlertBudget() if alert_budget is None else alert_budget
         self._build = build
         self._lock = threading.Lock()  # the health check builds the gateway in a worker thread
         self._config: LiveOpsConfig | None = None
@@ -102,7 +106,7 @@ class RunContext:
         config = self.config
         with self._lock:
             if self._alerter is None:
-                self._alerter = Alerter(config, environ=self.environ, clock=self.clock)
+                self._alerter = Alerter(config, environ=self.environ, clock=self.clock, budget=self.alert_budget)
             return self._alerter
 
     def close(self) -> None:
