@@ -6,19 +6,18 @@ from pathlib import Path
 
 from live_ops.config import load_config
 from live_ops.exchange import build_gateway
-from live_ops.health import check_alerts, check_config, check_exchange, check_live_risk, summarize
 from live_ops.portfolio import build_snapshot
 from live_ops.recording import health_record, portfolio_record, record_history
 from live_ops.risk import DailyBase, evaluate_risk
+from live_ops.runs import RunContext, check_health
 from live_ops.store import Store
 from tests.reporting.builders import WHEN
 
 
 def test_health_record_has_each_check_and_the_headline(write_config) -> None:
     path = write_config()
-    config = load_config(path)
-    report = summarize([check_config(path)[0], check_exchange(config, build_gateway), check_alerts(config.live_alerts),
-                        check_live_risk(config.live_risk)], mode="paper", checked_at=WHEN)
+    with RunContext(path, clock=lambda: WHEN) as ctx:
+        report = check_health(ctx)
     record = health_record(report)
     assert record.checks == {"config": "pass", "exchange": "pass", "alerts": "pass", "live_risk": "pass"}
     assert (record.at, record.headline, record.overall_status, record.mode) == (WHEN, "OK", "OK", "paper")
