@@ -11,6 +11,7 @@ from prefect import flow, get_run_logger
 from live_ops.flows.health import live_health_flow
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.config.models import LiveOpsConfig
+from live_ops.display import ADHOC_TAG
 from live_ops.errors import LiveOpsError
 from live_ops.exchange import build_gateway
 from live_ops.health import HealthReport
@@ -33,7 +34,7 @@ from live_ops.tasks.report import (
 def _run_name() -> str:
     from prefect.runtime import flow_run
 
-    return f"status report {flow_run.parameters.get('tag') or 'adhoc'}"
+    return f"status report {flow_run.parameters.get('tag') or ADHOC_TAG}"
 
 
 async def _portfolio(health: HealthReport, config: LiveOpsConfig | None) -> tuple[PortfolioSnapshot | None, str | None]:
@@ -102,6 +103,7 @@ async def status_report_flow(
         index=str(upkeep.index),
         artifact_key=key,
         risk_severity=snapshot.risk_severity,
+        headline_text=snapshot.headline_text(),
         deleted=len(upkeep.deleted),
         warnings=[w for w in (notes.warning, portfolio_error and f"portfolio unavailable: {portfolio_error}") if w],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import datetime, timezone
 
 from prefect import get_run_logger, task
@@ -52,6 +53,7 @@ async def start_of_day_equity(config: LiveOpsConfig, snapshot: PortfolioSnapshot
 async def evaluate_portfolio_risk(config: LiveOpsConfig, snapshot: PortfolioSnapshot, daily: DailyBase) -> PortfolioSnapshot:
     """Return `snapshot` with its risk result against `[live_risk]`."""
     risk = evaluate_risk(snapshot.exposure(), config.live_risk, daily)
-    get_run_logger().info("portfolio risk: %s%s", risk.severity.value,
+    level = logging.INFO if risk.severity.value == "OK" else logging.WARNING  # a filter at WARNING must see it
+    get_run_logger().log(level, "portfolio risk: %s%s", risk.severity.value,
                           "".join(f"\n  {reason}" for reason in risk.reasons))
     return snapshot.model_copy(update={"risk": risk})
