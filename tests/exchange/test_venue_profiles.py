@@ -107,3 +107,24 @@ def test_binanceusdm_multi_assets_collateral_is_valued_in_equity_and_free_cash(v
     free_usdt = 5060.0 - (0.01 * 60050.0 + 0.5 * 3001.0) / 10
     assert holdings.account.free_cash == pytest.approx(free_usdt + 22.0 * 0.999)
     assert holdings.coverage_warnings == ()
+
+
+@pytest.mark.parametrize("venue_id", ["bybit", "okx"])
+def test_market_types_load_concurrently_and_faults_keep_their_class(venue, venue_id, fake_exchange):
+    from live_ops import errors
+
+    load_multi_settle_book(fake_exchange)
+    markets = venue(venue_id).load_markets()
+    assert {"BTC/USDT", "BTC/USDT:USDT", "BTC/USDC:USDC", "XRP/USD:XRP"} <= set(markets)
+    assert markets["XRP/USD:XRP"].inverse and markets["BTC/USDC:USDC"].settle == "USDC"
+    # a loader thread's reply (status, Retry-After) reaches the classification in the caller's thread
+    if venue_id == "bybit":
+        fake_exchange.inject("/v5/market/instruments-info", status=418,
+                             body='{"retCode":10006,"retMsg":"IP banned until 1900000000000"}')
+        with pytest.raises(errors.ExchangeBanned, match="until 2030-03-17"):
+            venue(venue_id).load_markets()
+    else:
+        fake_exchange.inject("/api/v5/public/instruments", status=429, headers={"Retry-After": "40"},
+                             body='{"code":"50011","msg":"Too Many Requests","data":[]}')
+        with pytest.raises(errors.ExchangeRateLimited, match="retry after 40 s"):
+            venue(venue_id).load_markets()

@@ -12,7 +12,9 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -99,6 +101,7 @@ def build_client(cfg: ExchangeConfig, profile_of, *, mode: str, environ: Mapping
     profile = profile_of(cfg.id, default_type)
     credentials = read_credentials(cfg, environ)
     client = client_class(exchange_class)(client_config(cfg, profile, credentials))
+    client.live_ops_market_loaders = profile.market_loaders
     select_environment(client, cfg, profile, mode)
     if cfg.api_base_url:
         client.urls["api"] = rewrite_api_urls(client.urls["api"], cfg.api_base_url)
@@ -178,10 +181,56 @@ def client_class(exchange_class: type) -> type:
         def __init__(self, config: Mapping[str, Any] | None = None) -> None:
             self._live_ops_lock = threading.Lock()
             self._live_ops_local = threading.local()
+            self._live_ops_timeout: float = 10_000
             self.live_ops_requests = 0
             self.live_ops_not_before = 0.0  # epoch seconds: Retry-After
             self.live_ops_ban_until: float | None = None  # epoch seconds: HTTP 418
             super().__init__(config or {})
+
+        @property
+        def timeout(self) -> float:  # type: ignore[override]
+            """ccxt's per-request timeout (ms); a thread inside `live_ops_timeout` sees its own cap."""
+            override = getattr(self._live_ops_local, "timeout", None)
+            return override if override is not None else self._live_ops_timeout
+
+        @timeout.setter
+        def timeout(self, value: float) -> None:
+            self._live_ops_timeout = value
+
+        @contextmanager
+        def live_ops_timeout(self, timeout_ms: float) -> Iterator[None]:
+            """Cap this thread's request timeout (a deadline's remainder) without touching the others'."""
+            self._live_ops_local.timeout = max(1, int(timeout_ms))
+            try:
+                yield
+            finally:
+                self._live_ops_local.timeout = None
+
+        def fetch_markets(self, params=None):  # noqa: ANN001 - ccxt's signature
+            """Load each market type concurrently where the profile names ccxt's per-type loaders."""
+            loaders = getattr(self, "live_ops_market_loaders", ())
+            if not loaders or params:
+                return super().fetch_markets(params or {})
+            timeout = getattr(self._live_ops_local, "timeout", None)
+
+            def load(method: str, args: tuple) -> list:
+                self._live_ops_local.timeout = timeout  # the caller's deadline applies to its helpers
+                try:
+                    return getattr(self, method)(*args)
+                except Exception as exc:
+                    exc.live_ops_reply = (self.live_ops_last_status, self.live_ops_retry_after)
+                    raise
+
+            with ThreadPoolExecutor(max_workers=len(loaders), thread_name_prefix=f"live-ops-{self.id}-markets") as pool:
+                futures = [pool.submit(load, method, args) for method, args in loaders]
+                errors = [f.exception() for f in futures]
+                first = next((e for e in errors if e is not None), None)
+                if first is not None:
+                    # the caller classifies the error from its own thread's last reply: hand it over
+                    local = self._live_ops_local
+                    local.status, local.retry_after = getattr(first, "live_ops_reply", (None, None))
+                    raise first
+                return [market for f in futures for market in f.result()]
 
         @property
         def live_ops_last_status(self) -> int | None:

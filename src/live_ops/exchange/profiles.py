@@ -68,16 +68,22 @@ class ExchangeProfile:
     spot_positions: bool = False
     #: extra ccxt options (deep-merged under the operator's own `[exchange.ccxt_config]`)
     options: Mapping[str, Any] = field(default_factory=dict)
+    #: ccxt's per-type market loaders (method, args), run concurrently instead of ccxt's sequential
+    #: `fetch_markets`; empty: ccxt's own
+    market_loaders: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
 
 _BINANCE_LEAN = {"fetchMargins": False, "fetchCurrencies": False}
+# ccxt loads leverage brackets before the first positions read, only to fill maintenance-margin
+# fields we never read: an empty table skips that request (one round trip fewer per run)
+_BINANCE_USDM_LEAN = {**_BINANCE_LEAN, "leverageBrackets": {}}
 
 BINANCE_SPOT = ExchangeProfile(
     account="spot", market_types=("spot",), demo=True, options=_BINANCE_LEAN,
     coverage=Coverage(spot="spot wallet: every coin with a COIN/QUOTE market", collateral="spot wallet at last price"),
 )
 BINANCE_USDM = ExchangeProfile(
-    account="unified", market_types=("linear",), demo=True, options=_BINANCE_LEAN,
+    account="unified", market_types=("linear",), demo=True, options=_BINANCE_USDM_LEAN,
     coin_rows=("assets",), coin_key="asset", coin_equity="marginBalance",
     coverage=Coverage(linear="every settle coin (USDT, USDC) from positionRisk",
                       collateral="every margin asset (multi-assets mode), valued via its ticker"),
@@ -91,6 +97,10 @@ PROFILES: dict[str, ExchangeProfile | Mapping[str, ExchangeProfile]] = {
         coin_rows=("result", "list", 0, "coin"), coin_key="coin", coin_equity="equity",
         position_reads=({"subType": "linear", "settleCoin": "{settle}"}, {"subType": "inverse"}),
         spot_positions=True,
+        # the profile reads unified (UTA) accounts: tell ccxt, instead of two account-type reads in a row
+        options={"enableUnifiedMargin": False, "enableUnifiedAccount": True, "unifiedMarginStatus": 6},
+        market_loaders=(("fetch_spot_markets", ({},)), ("fetch_future_markets", ({"category": "linear"},)),
+                        ("fetch_future_markets", ({"category": "inverse"},))),
         coverage=Coverage(spot="unified wallet coins", linear="every settle coin held (USDT, USDC)",
                           inverse="yes", collateral="every unified-account coin, valued via its ticker",
                           ),
@@ -99,6 +109,8 @@ PROFILES: dict[str, ExchangeProfile | Mapping[str, ExchangeProfile]] = {
         account="unified", market_types=("spot", "swap", "future"),
         coin_rows=("data", 0, "details"), coin_key="ccy", coin_equity="eq", coin_wallet="cashBal",
         spot_positions=True,
+        market_loaders=(("fetch_markets_by_type", ("spot", {})), ("fetch_markets_by_type", ("swap", {})),
+                        ("fetch_markets_by_type", ("future", {}))),
         coverage=Coverage(spot="trading account coins", linear="every settle coin (one positions read)",
                           inverse="yes", collateral="every trading-account coin, valued via its ticker"),
     ),
