@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
 
 from prefect import flow
 
+from live_ops import clock
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.health import HealthReport, skipped, summarize
 from live_ops.tasks.alerts import raise_health_alerts
 from live_ops.tasks.health import check_alerts, check_config, check_exchange, check_live_risk
+from live_ops.tasks.history import record_history
 from live_ops.tasks.metrics import write_metrics
 
 
@@ -22,7 +23,7 @@ async def live_health_flow(config_path: str = "config/config.toml") -> HealthRep
     Args:
         config_path: path of the TOML config on the machine that runs the flow.
     """
-    checked_at = datetime.now(timezone.utc)
+    checked_at = clock.now()
     config_check, config = await check_config(config_path)
     if config is None:
         checks = [config_check, skipped("exchange"), skipped("alerts"), skipped("live_risk")]
@@ -34,5 +35,6 @@ async def live_health_flow(config_path: str = "config/config.toml") -> HealthRep
     checks = [config_check, *others]
     report = summarize(checks, mode=config.mode, checked_at=checked_at)
     await raise_health_alerts(config, report)
+    await record_history(config, report)
     await write_metrics(config)
     return report

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 from prefect import flow
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
+from live_ops import clock
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.exchange import build_gateway
 from live_ops.orders import OrderPreview, order_notional, preview_name
 from live_ops.tasks.alerts import raise_risk_alerts
 from live_ops.tasks.config import load_config
+from live_ops.tasks.history import record_history
 from live_ops.tasks.metrics import write_metrics
 from live_ops.tasks.orders import build_orders, evaluate_order_risk, export_orders, fetch_market_data, load_signal_file
 from live_ops.tasks.portfolio import snapshot_portfolio, start_of_day_equity
@@ -51,7 +52,7 @@ async def order_preview_flow(
         tag: name of this preview (letters, digits, - and _); default preview-YYYYmmdd-HHMMSS.
         out_path: also write the previewed orders as CSV here (not written when the preview is blocked).
     """
-    created_at = datetime.now(timezone.utc)
+    created_at = clock.now()
     name = preview_name(tag, created_at)
     config = await load_config(config_path)
     batch = await load_signal_file(signals_path)
@@ -73,5 +74,6 @@ async def order_preview_flow(
                               block_on_violation=enforce_live_risk or config.live_risk.block_on_violation)
     if out_path and not preview.blocked:
         preview = await export_orders(quote(preview), out_path)
+    await record_history(config, quote(preview))
     await write_metrics(config)
     return quote(preview)

@@ -9,6 +9,7 @@ from live_ops.exchange import build_gateway
 from live_ops.portfolio import PortfolioSnapshot
 from live_ops.tasks.alerts import raise_risk_alerts
 from live_ops.tasks.config import load_config
+from live_ops.tasks.history import record_history
 from live_ops.tasks.metrics import write_metrics
 from live_ops.tasks.portfolio import evaluate_portfolio_risk, snapshot_portfolio, start_of_day_equity
 
@@ -36,5 +37,6 @@ async def portfolio_flow(
         snapshot = await evaluate_portfolio_risk(config, snapshot, daily)
         if snapshot.risk is not None:
             await raise_risk_alerts(config, snapshot.risk, "portfolio")
+    await record_history(config, snapshot)
     await write_metrics(config)
     return snapshot

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
 from prefect import flow, get_run_logger
 
+from live_ops import clock
 from live_ops.flows.health import live_health_flow
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.config.models import LiveOpsConfig
@@ -16,9 +16,12 @@ from live_ops.errors import LiveOpsError
 from live_ops.exchange import build_gateway
 from live_ops.health import HealthReport
 from live_ops.portfolio import PortfolioSnapshot
+from live_ops.recording import report_entry
 from live_ops.reporting import ReportResult, StatusSnapshot, output_directory, validate_tag
+from live_ops.reporting.review import validate_period
 from live_ops.tasks.alerts import raise_risk_alerts
 from live_ops.tasks.config import load_config
+from live_ops.tasks.history import prune_history, record_history, review_period
 from live_ops.tasks.metrics import write_metrics
 from live_ops.tasks.portfolio import evaluate_portfolio_risk, snapshot_portfolio, start_of_day_equity
 from live_ops.tasks.report import (
@@ -62,6 +65,8 @@ async def status_report_flow(
     tag: str | None = None,
     notes_file: Path | None = None,
     output_dir: Path | None = None,
+    period: str | None = None,
+    keep: bool = False,
 ) -> ReportResult:
     """Check health, snapshot the portfolio against the risk limits, and archive a status report.
 
@@ -74,9 +79,12 @@ async def status_report_flow(
         tag: suffix of the report name and artifact key, e.g. daily or weekly (letters, digits, - and _).
         notes_file: operator notes (Markdown) to include; a missing file is a warning, not a failure.
         output_dir: where reports are archived (default: [reports].output_dir).
+        period: add section 5, the Period Review of this long a period from the history (1d, 7d, 30d, ...).
+        keep: archive the report as kept: retention never deletes it.
     """
     tag = validate_tag(tag)  # a bad tag fails before any work: it could name a file
-    generated_at = datetime.now(timezone.utc)
+    period = validate_period(period)
+    generated_at = clock.now()
     health = await live_health_flow(config_path=str(config_path))
     config = await load_config(str(config_path)) if health.config_ok else None
     portfolio, portfolio_error = await _portfolio(health, config)
@@ -85,14 +93,19 @@ async def status_report_flow(
     if config is not None and portfolio is not None and portfolio.risk is not None:
         # before reading the history, so this run's own alerts are in the report
         await raise_risk_alerts(config, portfolio.risk, "portfolio")
+    await record_history(config, portfolio)
     alerts, alerts_note = await recent_alerts(config, generated_at)
+    review = await review_period(config, period, generated_at)
     notes = await operator_notes(notes_file)
     snapshot = StatusSnapshot(generated_at=generated_at, tag=tag, health=health, portfolio=portfolio,
-                              portfolio_error=portfolio_error, alerts=alerts, alerts_note=alerts_note, notes=notes)
+                              portfolio_error=portfolio_error, alerts=alerts, alerts_note=alerts_note, notes=notes,
+                              review=review, kept=keep)
     rendered = await render_status_report(snapshot, format)
     directory = output_directory(output_dir, config.reports.output_dir if config else None)
     archived = await archive_status_report(directory, snapshot, rendered, format)
     upkeep = await maintain_report_archive(directory, config.reports.keep_days if config else None, generated_at)
+    await record_history(config, report_entry(archived, snapshot))
+    await prune_history(config, generated_at)
     key = await publish_report_artifacts(snapshot, rendered, archived)
     await write_metrics(config)
     get_run_logger().info("status report %s: health %s", archived.stem, health.overall_status)
@@ -105,5 +118,7 @@ async def status_report_flow(
         risk_severity=snapshot.risk_severity,
         headline_text=snapshot.headline_text(),
         deleted=len(upkeep.deleted),
+        review=review.payload() if review is not None else None,
+        kept=keep,
         warnings=[w for w in (notes.warning, portfolio_error and f"portfolio unavailable: {portfolio_error}") if w],
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from live_ops import clock
 from live_ops.config.models import LiveOpsConfig
 from live_ops.exchange.gateway import ExchangeGateway
 from live_ops.portfolio import PortfolioSnapshot, build_snapshot
@@ -27,7 +27,7 @@ from live_ops.tasks.retry import EXCHANGE_RETRIES, EXCHANGE_RETRY_DELAYS, retry_
 async def snapshot_portfolio(gateway: ExchangeGateway, mode: str) -> PortfolioSnapshot:
     """Read positions and account from the exchange; return the snapshot without risk."""
     holdings = await asyncio.to_thread(gateway.fetch_holdings)  # network I/O off the event loop
-    snapshot = build_snapshot(holdings, mode=mode, as_of=datetime.now(timezone.utc))
+    snapshot = build_snapshot(holdings, mode=mode, as_of=clock.now())
     get_run_logger().info(
         "%s portfolio: %d positions, exposure %.2f %s, equity %.2f",
         gateway.name, snapshot.totals.num_open_positions, snapshot.totals.total_notional,

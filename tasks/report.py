@@ -71,7 +71,7 @@ async def archive_status_report(output_dir: Path, snapshot: StatusSnapshot, rend
                           fmt: ReportFormat) -> ArchivedReport:
     """Write the report files and the JSON sidecar atomically under a name that is not taken yet."""
     archived = archive_report(output_dir, report_stem(snapshot.generated_at, snapshot.tag),
-                              rendered.documents(fmt), snapshot.sidecar_json())
+                              rendered.documents(fmt), snapshot.sidecar_json(), kept=snapshot.kept)
     get_run_logger().info("archived %s", ", ".join(str(p) for p in [*archived.files, archived.sidecar]))
     return archived
 

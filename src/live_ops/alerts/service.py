@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 
+from live_ops.clock import now as clock_now
 from live_ops.alerts.dispatcher import Dispatcher, EventOutcome
 from live_ops.alerts.events import (
     Assessment,
@@ -31,7 +32,7 @@ class Alerter:
 
     def __init__(self, config: LiveOpsConfig, *, environ: Mapping[str, str] | None = None,
                  sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+                 clock: Callable[[], datetime] = clock_now) -> None:
         self.config = config
         self.history = AlertHistory(config.state)
         self.dispatcher = Dispatcher.from_config(config.live_alerts, history=self.history, environ=environ,
@@ -70,7 +71,7 @@ class Alerter:
 
 def alert_health_without_config(report: HealthReport, *, environ: Mapping[str, str] | None = None) -> list[EventOutcome]:
     """Alert on a health report whose config did not load: default sinks, no history; return the outcomes."""
-    return fallback_dispatcher(environ=environ).dispatch(assess_health(report, now=datetime.now(timezone.utc)).events)
+    return fallback_dispatcher(environ=environ).dispatch(assess_health(report, now=clock_now()).events)
 
 
 def fallback_dispatcher(*, environ: Mapping[str, str] | None = None) -> Dispatcher:

@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("markdown", "html", "both"), default="markdown")
     report.add_argument("--tag", metavar="STR", help="suffix of the report name (letters, digits, - and _)")
     report.add_argument("--notes-file", metavar="PATH", help="operator notes (Markdown) to include")
+    report.add_argument("--period", metavar="AGE",
+                        help="add section 5, the Period Review of the history over this period (1d, 7d, 30d, ...)")
+    report.add_argument("--keep", action="store_true", help="archive as a kept report: retention never deletes it")
     _fail_on(report, "fail")
 
     alerts = commands.add_parser("alerts", parents=[common], help="show the alert history (newest first)",
@@ -103,6 +106,28 @@ def build_parser() -> argparse.ArgumentParser:
     alerts.add_argument("--since", default="24h", metavar="AGE", help="e.g. 30m, 24h, 7d (default 24h)")
     alerts.add_argument("--level", choices=("info", "warning", "critical"), help="lowest level to show")
     alerts.add_argument("--limit", type=int, default=50, metavar="N", help="at most N events (default 50)")
+
+    history = commands.add_parser("history", parents=[common], help="show the recorded history (newest first)",
+                                  description="Show the health runs, portfolio snapshots, order previews and "
+                                              "reports recorded in the history store.")
+    history.add_argument("--since", default="7d", metavar="AGE", help="e.g. 12h, 7d, 30d (default 7d)")
+    history.add_argument("--kind", choices=("health", "portfolio", "orders", "reports"), help="one kind only")
+
+    compare = commands.add_parser("compare", parents=[common], help="compare two archived reports (before/after)",
+                                  description="Compare two archived reports: headline, equity, exposure, daily PnL, "
+                                              "positions, limits, and the alerts raised in between.")
+    compare.add_argument("before", metavar="BEFORE", help="report name (live_status_...) or its .json sidecar")
+    compare.add_argument("after", metavar="AFTER", help="report name (live_status_...) or its .json sidecar")
+    compare.add_argument("--format", choices=("markdown", "html", "json"), default="markdown")
+    compare.add_argument("--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    compare.add_argument("--output-dir", metavar="DIR", help="where the reports are archived "
+                                                             "(default: [reports].output_dir)")
+
+    keep = commands.add_parser("keep", parents=[common], help="mark an archived report kept (or --undo)",
+                               description="Mark an archived report kept: retention never deletes it.")
+    keep.add_argument("name", metavar="NAME", help="report name (live_status_...) or one of its files")
+    keep.add_argument("--undo", action="store_true", help="remove the mark: retention applies again")
+    keep.add_argument("--output-dir", metavar="DIR", help="default: [reports].output_dir")
 
     commands.add_parser("serve", parents=[common], help="serve the daily/weekly deployments (foreground)",
                         description="Serve status_report_flow (daily and weekly) and live_health_flow on their "
@@ -153,6 +178,9 @@ COMMANDS: dict[str, str] = {
     "orders": "live_ops.cli.orders:run",
     "report": "live_ops.cli.report:run",
     "alerts": "live_ops.cli.alerts:run",
+    "history": "live_ops.cli.history:run",
+    "compare": "live_ops.cli.compare:run",
+    "keep": "live_ops.cli.keep:run",
     "serve": "live_ops.cli.serve:run",
     "dashboard": "live_ops.cli.dashboard:run",
 }

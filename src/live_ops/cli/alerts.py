@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
+from live_ops import clock
 from live_ops.cli import Outcome, config_path
 from live_ops.errors import UsageError
 
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> Outcome:
     if args.limit <= 0:
         raise UsageError(f"--limit: expected a positive number, got {args.limit}")
     config = load_config(config_path(args))
-    since = datetime.now(timezone.utc) - age
+    since = clock.now() - age
     level = AlertLevel.parse(args.level) if args.level else None
     rows = AlertHistory(config.state).query(since=since, min_level=level, limit=args.limit)
     payload = {

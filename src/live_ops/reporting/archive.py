@@ -28,6 +28,7 @@ REPORT_NAME = re.compile(
     r"\.(?P<ext>md|html|json)$"
 )
 REPORT_EXTENSIONS = ("md", "html", "json")
+KEPT_SUFFIX = ".keep"  # `<stem>.keep` beside a report: retention never deletes it (`live-ops keep`)
 MAX_COLLISIONS = 1000
 DEFAULT_OUTPUT_DIR = "reports/live_status"
 
@@ -119,12 +120,13 @@ class ArchivedReport:
     sidecar: Path
 
 
-def archive_report(output_dir: Path | str, stem: str, documents: dict[str, str], sidecar: str) -> ArchivedReport:
+def archive_report(output_dir: Path | str, stem: str, documents: dict[str, str], sidecar: str,
+                   kept: bool = False) -> ArchivedReport:
     """Write `documents` ({extension: text}) and the JSON `sidecar` under `stem`, adding -2, -3, ...
 
     Returns the archived paths. Never overwrites an existing file and never leaves a partial
     set: if a name is taken midway (a concurrent run), the files of this attempt are removed
-    and the next suffix is tried.
+    and the next suffix is tried. `kept` marks the report kept (retention never deletes it).
     """
     directory = Path(output_dir)
     directory.mkdir(parents=True, exist_ok=True)
@@ -139,6 +141,8 @@ def archive_report(output_dir: Path | str, stem: str, documents: dict[str, str],
                 break
             written.append(directory / f"{name}.{ext}")
         else:
+            if kept:
+                mark_kept(directory, name)
             return ArchivedReport(stem=name, files=written[:-1], sidecar=written[-1])
         for path in written:  # lost a race: undo this attempt, ours alone
             path.unlink(missing_ok=True)
@@ -156,11 +160,44 @@ def report_time(name: str) -> datetime | None:
         return None
 
 
+def report_stem_of(name: str) -> str | None:
+    """Return the stem of a report file or sidecar name (`live_status_..._daily`), None if not a report's."""
+    if name.endswith(KEPT_SUFFIX):
+        name = name[: -len(KEPT_SUFFIX)] + ".json"
+    elif not name.endswith(tuple(f".{ext}" for ext in REPORT_EXTENSIONS)):
+        name += ".json"
+    return name.rsplit(".", 1)[0] if report_time(name) is not None else None
+
+
+def is_kept(output_dir: Path | str, stem: str) -> bool:
+    """Return whether the report `stem` is marked kept."""
+    return (Path(output_dir) / f"{stem}{KEPT_SUFFIX}").is_file()
+
+
+def mark_kept(output_dir: Path | str, stem: str, kept: bool = True) -> bool:
+    """Mark (or unmark) the archived report `stem` kept; return whether its mark changed.
+
+    Raises UsageError when no report of that name is archived in `output_dir`.
+    """
+    directory = Path(output_dir)
+    if report_stem_of(stem) != stem or not any((directory / f"{stem}.{ext}").is_file() for ext in REPORT_EXTENSIONS):
+        raise UsageError(f"{directory}: no archived report named {stem!r}")
+    marker = directory / f"{stem}{KEPT_SUFFIX}"
+    if kept == marker.is_file():
+        return False
+    if kept:
+        publish_new(directory, marker.name, f"kept: retention never deletes {stem}\n")
+    else:
+        marker.unlink(missing_ok=True)
+    return True
+
+
 def apply_retention(output_dir: Path | str, keep_days: int, now: datetime) -> list[Path]:
-    """Delete archived reports older than `keep_days`; return the deleted paths.
+    """Delete archived reports older than `keep_days`, except kept ones; return the deleted paths.
 
     Only regular files directly in `output_dir` whose names match the report pattern are ever
-    touched; anything else an operator keeps there is left alone.
+    touched; anything else an operator keeps there is left alone, and so is every file of a
+    report marked kept (`<stem>.keep`).
     """
     directory = Path(output_dir)
     if not directory.is_dir():
@@ -168,11 +205,13 @@ def apply_retention(output_dir: Path | str, keep_days: int, now: datetime) -> li
     cutoff = now.astimezone(timezone.utc) - timedelta(days=keep_days)
     deleted: list[Path] = []
     with os.scandir(directory) as entries:
-        for entry in entries:
-            when = report_time(entry.name)
-            if when is not None and when < cutoff and entry.is_file(follow_symlinks=False):
-                Path(entry.path).unlink(missing_ok=True)
-                deleted.append(Path(entry.path))
+        names = [(entry.name, entry.path, entry.is_file(follow_symlinks=False)) for entry in entries]
+    kept = {name[: -len(KEPT_SUFFIX)] for name, _, is_file in names if is_file and name.endswith(KEPT_SUFFIX)}
+    for name, path, is_file in names:
+        when = report_time(name)
+        if when is not None and when < cutoff and is_file and name.rsplit(".", 1)[0] not in kept:
+            Path(path).unlink(missing_ok=True)
+            deleted.append(Path(path))
     return sorted(deleted)
 
 
@@ -187,13 +226,18 @@ class IndexEntry:
     risk_severity: str | None = None
     headline_status: str | None = None
     extensions: list[str] = field(default_factory=list)
+    kept: bool = False
 
 
 def scan_archive(output_dir: Path | str) -> list[IndexEntry]:
     """Return every archived report in `output_dir`, newest first, with the status from its sidecar."""
     directory = Path(output_dir)
     entries: dict[str, IndexEntry] = {}
+    kept: set[str] = set()
     for path in directory.iterdir() if directory.is_dir() else ():
+        if path.name.endswith(KEPT_SUFFIX):
+            kept.add(path.name[: -len(KEPT_SUFFIX)])
+            continue
         when = report_time(path.name)
         if when is None:
             continue
@@ -204,6 +248,7 @@ def scan_archive(output_dir: Path | str) -> list[IndexEntry]:
             read_summary(path, entry)
     for entry in entries.values():
         entry.extensions.sort(key=REPORT_EXTENSIONS.index)
+        entry.kept = entry.stem in kept
     return sorted(entries.values(), key=lambda e: (e.generated_at, e.stem), reverse=True)
 
 

@@ -44,6 +44,7 @@ class _Row:
     risk: str | None
     risk_tone: str
     files: list[_Link]
+    kept: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def render_index(entries: list[IndexEntry], rebuilt_at: datetime) -> str:
             risk=e.risk_severity,
             risk_tone=tone(e.risk_severity),
             files=[_Link(f"{e.stem}.{ext}", _KIND[ext]) for ext in e.extensions],
+            kept=e.kept,
         )
         for e in entries
     ]

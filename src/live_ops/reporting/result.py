@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from live_ops.health import OverallStatus
@@ -20,6 +22,8 @@ class ReportResult(BaseModel):
     headline_text: str = Field("", description="the headline and the limit or check that drives it")
     deleted: int = Field(0, description="reports removed by retention in this run")
     warnings: list[str] = Field(default_factory=list)
+    review: dict[str, Any] | None = Field(None, description="the Period Review (SPEC §8), when one was asked for")
+    kept: bool = False
 
     @property
     def headline_status(self) -> Headline:
@@ -37,8 +41,12 @@ class ReportResult(BaseModel):
 
     def cli_payload(self) -> dict[str, object]:
         """Return the `live-ops report --json` document (SPEC §2, §6)."""
-        return {"headline_status": self.headline_status.value, "overall_status": self.overall_status,
-                "risk_severity": self.risk_severity, "files": list(self.files)}
+        payload: dict[str, object] = {"headline_status": self.headline_status.value,
+                                      "overall_status": self.overall_status,
+                                      "risk_severity": self.risk_severity, "files": list(self.files)}
+        if self.review is not None:
+            payload["review"] = self.review
+        return payload
 
     def text(self) -> str:
         """Return the run as the operator reads it in a terminal: the headline first."""
@@ -46,6 +54,8 @@ class ReportResult(BaseModel):
         lines = [self.headline_text or self.headline_status.value,
                  f"Status report: health {self.overall_status}{risk}"]
         lines += [f"  wrote {path}" for path in self.files]
+        if self.kept:
+            lines.append("  kept: retention will not delete it")
         lines.append(f"  index {self.index}  (artifact {self.artifact_key})")
         if self.deleted:
             lines.append(f"  retention removed {self.deleted} old report files")

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from live_ops.health import HealthReport, OverallStatus
 from live_ops.portfolio import PortfolioSnapshot
 from live_ops.reporting.notes import OperatorNotes
+from live_ops.reporting.review import Review
 from live_ops.status import Headline, headline
 
 
@@ -86,6 +87,8 @@ class StatusSnapshot(BaseModel):
     alerts: list[AlertRow] = Field(default_factory=list, description="recent alerts, newest first")
     alerts_note: str | None = Field(None, description="why the alert list may be incomplete")
     notes: OperatorNotes = Field(default_factory=OperatorNotes)
+    review: Review | None = Field(None, description="section 5, when the report reviews a period")
+    kept: bool = Field(False, description="archived as a kept report: retention never deletes it")
 
     @property
     def overall_status(self) -> OverallStatus:
@@ -121,12 +124,13 @@ class StatusSnapshot(BaseModel):
             "overall_status": self.overall_status,
             "risk_severity": self.risk_severity,
             "mode": self.health.mode,
+            "period": self.review.period if self.review is not None else None,
         }
 
     def sidecar_json(self) -> str:
         """Return the JSON sidecar: the summary first, then the full snapshot."""
         # the summary is duplicated up front so the index can be rebuilt without re-deriving it
-        return _Sidecar(summary=self.summary(), snapshot=self).model_dump_json(indent=1)
+        return _Sidecar(summary=self.summary(), snapshot=self).model_dump_json(indent=1, by_alias=True)
 
 
 class _Sidecar(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from live_ops.display import ADHOC_TAG, amount, limit_value, money, ratio, tone, worst_tone
+from live_ops.reporting.review_view import ReviewView, build_review_view
 from live_ops.reporting.snapshot import AlertRow, StatusSnapshot
 from live_ops.risk import LimitDetail
 
@@ -126,6 +127,7 @@ class ReportView:
     notes_html: str | None = None
     notes_placeholder: str = ""
     notes_warning: str | None = None
+    review: ReviewView | None = None
 
 
 def exposure_chart(details: list[LimitDetail], quote: str = "") -> Chart | None:
@@ -189,6 +191,7 @@ def build_view(snapshot: StatusSnapshot, *, notes_html: str | None = None) -> Re
         notes_html=notes_html,
         notes_placeholder=snapshot.notes.placeholder,
         notes_warning=snapshot.notes.warning,
+        review=build_review_view(snapshot.review) if snapshot.review is not None else None,
     )
     portfolio = snapshot.portfolio
     if portfolio is None:
