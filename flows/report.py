@@ -12,7 +12,7 @@ from live_ops.flows.health import live_health_flow
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.config.models import LiveOpsConfig
 from live_ops.display import ADHOC_TAG
-from live_ops.errors import LiveOpsError
+from live_ops.errors import ArchiveError, LiveOpsError
 from live_ops.exchange import build_gateway
 from live_ops.health import HealthReport
 from live_ops.portfolio import PortfolioSnapshot
@@ -102,7 +102,12 @@ async def status_report_flow(
                               review=review, kept=keep)
     rendered = await render_status_report(snapshot, format)
     directory = output_directory(output_dir, config.reports.output_dir if config else None)
-    archived = await archive_status_report(directory, snapshot, rendered, format)
+    try:
+        archived = await archive_status_report(directory, snapshot, rendered, format)
+    except ArchiveError:
+        # the archive cannot be written: the rendered report is not lost, it is still the run's artifact
+        await publish_report_artifacts(snapshot, rendered, None)
+        raise
     upkeep = await maintain_report_archive(directory, config.reports.keep_days if config else None, generated_at)
     await record_history(config, report_entry(archived, snapshot))
     await prune_history(config, generated_at)

@@ -87,12 +87,19 @@ async def maintain_report_archive(output_dir: Path, keep_days: int | None, now: 
 
 
 @task(name="publish-report-artifacts", cache_policy=NO_CACHE)
-async def publish_report_artifacts(snapshot: StatusSnapshot, rendered: RenderedReport, archived: ArchivedReport) -> str:
-    """Publish the Markdown report, the positions table and where the archived file is; return the key."""
+async def publish_report_artifacts(snapshot: StatusSnapshot, rendered: RenderedReport,
+                                   archived: ArchivedReport | None) -> str:
+    """Publish the Markdown report, the positions table and where the archived file is; return the key.
+
+    `archived` None: the archive could not be written; the Markdown and the table are still published.
+    """
     key = artifact_key(snapshot.tag)
     content = report_artifacts(snapshot, archived, os.environ.get("LIVE_OPS_DASHBOARD_URL"))
     await acreate_markdown_artifact(markdown=rendered.markdown, key=key, description=content.description)
     await acreate_table_artifact(table=content.positions, key=f"{key}-positions", description=content.positions_title)
+    if archived is None:
+        get_run_logger().warning("report not archived: published as artifact %s only", key)
+        return key
     if content.file_url:
         await acreate_link_artifact(link=content.file_url, link_text=content.file_name, key=f"{key}-file",
                                     description=content.file_title)

@@ -13,6 +13,7 @@ its largest came). The other OK orders are not listed: none is larger than its s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -102,6 +103,8 @@ def _money(value: float, ccy: str) -> str:
 
 
 def _grade(value: float, limit: float, factor: float) -> Severity:
+    if not (math.isfinite(value) and math.isfinite(limit)):
+        return Severity.BREACH  # fail closed: nan compares False with everything, inf is no amount
     if value > limit:
         return Severity.BREACH
     if value >= factor * limit:
@@ -119,8 +122,12 @@ class _Evaluator:
     def add(self, name: str, value: float, limit: float, what: str, fmt, symbol: str | None = None) -> None:
         factor = self.limits.warning_threshold_factor
         severity = _grade(value, limit, factor)
-        ratio = value / limit if limit else 0.0
-        if severity is Severity.BREACH:
+        finite = math.isfinite(value) and math.isfinite(limit)
+        ratio = (value / limit if limit else 0.0) if finite else math.inf
+        if not finite:
+            message = (f"{what} is not a finite number ({value!r} against a limit of {limit!r}): "
+                       "the limit cannot be checked, treated as breached")
+        elif severity is Severity.BREACH:
             message = f"{what} {fmt(value)} is above the limit of {fmt(limit)} ({ratio:.0%})"
         elif severity is Severity.WARNING:
             message = f"{what} {fmt(value)} is at {ratio:.0%} of the limit of {fmt(limit)}"
@@ -129,7 +136,7 @@ class _Evaluator:
         self.details.append(
             LimitDetail(
                 limit_name=name,
-                current_value=round(value, 8),
+                current_value=round(value, 8) if finite else value,
                 limit_value=limit,
                 warning_threshold=round(factor * limit, 8),
                 severity=severity,
@@ -189,10 +196,17 @@ def evaluate_risk(exposure: Exposure, limits: LiveRiskConfig, daily: DailyBase |
         symbol, notional = orders[i]
         ev.add("max_order_notional", notional, limits.max_order_notional, f"{symbol} order", money, symbol=symbol)
     if daily is not None:
-        loss = max(0.0, daily.equity - exposure.equity)
+        loss = daily.equity - exposure.equity
+        loss = max(0.0, loss) if math.isfinite(loss) else math.nan  # max() would hide a nan
         ev.add("max_daily_loss_abs", loss, limits.max_daily_loss_abs, "Daily loss", money)
-        loss_pct = loss / daily.equity * 100 if daily.equity > 0 else 0.0
-        metrics["daily_loss_pct"] = round(loss_pct, 6)
+        if math.isfinite(loss) and daily.equity > 0:
+            loss_pct = loss / daily.equity * 100
+        elif loss == 0:
+            loss_pct = 0.0  # nothing lost: whatever the base, the limit holds
+        else:
+            # a loss on a base that is not a positive number: no percentage exists, so it cannot pass
+            loss_pct = math.nan
+        metrics["daily_loss_pct"] = round(loss_pct, 6) if math.isfinite(loss_pct) else None
         ev.add("max_daily_loss_pct", loss_pct, limits.max_daily_loss_pct,
                "Daily loss (% of start-of-day equity)", lambda v: f"{v:.2f}%")
 

@@ -163,3 +163,16 @@ def test_order_preview_flow_100k_signals(prefect_api, write_config, tmp_path: Pa
         "BTC/EUR", "ETH/EUR", "SOL/EUR", "XRP/EUR"]
     with out.open() as handle:
         assert sum(1 for _ in handle) == 100_001
+
+
+@pytest.mark.prefect
+def test_orders_out_neutralises_hyperlink_formula_end_to_end(prefect_api, capsys, tmp_path: Path,
+                                                             write_config) -> None:
+    signals = tmp_path / "evil.csv"
+    signals.write_text('symbol,direction,comment\nBTC/EUR,1,"=HYPERLINK(""http://evil.example"",""x"")"\n')
+    out = tmp_path / "orders.csv"
+    code, data = run_json(capsys, "orders", "--config", str(write_config()), "--signals", str(signals),
+                          "--out", str(out))
+    assert code == 0 and data["num_orders"] == 1
+    with out.open(newline="") as handle:
+        assert next(csv.DictReader(handle))["comment"] == "'=HYPERLINK(\"http://evil.example\",\"x\")"

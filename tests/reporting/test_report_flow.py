@@ -123,3 +123,24 @@ def test_cli_report_bad_tag_is_a_usage_error(prefect_api: str, write_config, tmp
                       "--output-dir", str(tmp_path / "out"))
     assert result.returncode == 2 and "--tag" in json.loads(result.stdout)["error"]
     assert not (tmp_path / "out").exists()
+
+
+# finding 3 of the hardening campaign: a bad --output-dir is one line, and the report is not lost
+
+
+@pytest.mark.parametrize("kind", ["a_file/sub", "/dev/null"])  # the others: test_report_archive.py
+def test_bad_output_dir_is_one_line_error_exit_1_and_artifact_still_published(prefect_api: str, write_config,
+                                                                              tmp_path: Path, kind: str) -> None:
+    import uuid
+
+    (tmp_path / "a_file").write_text("not a directory")
+    out = tmp_path / "a_file" / "sub" if kind == "a_file/sub" else Path(kind)
+    tag = f"io{uuid.uuid4().hex[:8]}"
+    result = live_ops(prefect_api, "--config", str(write_config()), "--output-dir", str(out), "--json", "--tag", tag)
+    assert result.returncode == 1, result.stderr
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"error"} and "cannot write the report archive at" in payload["error"]
+    assert str(out) in payload["error"] or str(out.parent) in payload["error"]
+    assert "Traceback" not in result.stderr
+    [markdown] = asyncio.run(_artifacts(f"live-status-{tag}"))
+    assert markdown.type == "markdown" and "Health Overview" in str(markdown.data)

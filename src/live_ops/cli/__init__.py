@@ -13,6 +13,7 @@ import asyncio
 import atexit
 import importlib
 import json
+import math
 import os
 import sys
 import threading
@@ -39,6 +40,32 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
+
+
+MAX_AMOUNT = 1e15  # the config's own bound on money amounts
+MAX_LIMIT = 100_000
+
+
+def amount(text: str) -> float:
+    """argparse type: a finite amount > 0 and at most 1e15 (nan, inf and negatives are usage errors)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (math.isfinite(value) and 0 < value <= MAX_AMOUNT):
+        raise argparse.ArgumentTypeError(f"expected a finite number above 0 and at most {MAX_AMOUNT:g}, got {text!r}")
+    return value
+
+
+def count(text: str) -> int:
+    """argparse type: a whole number from 1 to 100,000."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_LIMIT:,}, got {text!r}")
+    return value
 
 
 def _common_flags() -> argparse.ArgumentParser:
@@ -74,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     portfolio = commands.add_parser("portfolio", parents=[common], help="balances, positions, exposure and risk",
                                     description="Snapshot the exchange account and evaluate it against [live_risk].")
     portfolio.add_argument("--no-risk", action="store_true", help="skip the risk evaluation")
-    portfolio.add_argument("--starting-cash", type=float, metavar="FLOAT",
+    portfolio.add_argument("--starting-cash", type=amount, metavar="FLOAT",
                            help="base for the daily-loss limits instead of the day's first recorded equity")
     _fail_on(portfolio, None)
 
@@ -105,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  description="Show the alert history from the state database.")
     alerts.add_argument("--since", default="24h", metavar="AGE", help="e.g. 30m, 24h, 7d (default 24h)")
     alerts.add_argument("--level", choices=("info", "warning", "critical"), help="lowest level to show")
-    alerts.add_argument("--limit", type=int, default=50, metavar="N", help="at most N events (default 50)")
+    alerts.add_argument("--limit", type=count, default=50, metavar="N", help="at most N events (default 50)")
 
     history = commands.add_parser("history", parents=[common], help="show the recorded history (newest first)",
                                   description="Show the health runs, portfolio snapshots, order previews and "

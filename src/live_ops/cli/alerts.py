@@ -11,7 +11,8 @@ from live_ops.cli import Outcome, config_path
 from live_ops.errors import UsageError
 
 _AGE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)
-_UNIT = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_SECONDS = {"m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+MAX_AGE = timedelta(days=36_500)  # a century: anything older overflows datetime arithmetic
 
 
 def parse_age(text: str) -> timedelta:
@@ -19,7 +20,10 @@ def parse_age(text: str) -> timedelta:
     match = _AGE.match(text or "")
     if not match or int(match.group(1)) <= 0:
         raise UsageError(f"--since: expected a positive number with a unit m, h, d or w (30m, 24h, 7d), got {text!r}")
-    return timedelta(**{_UNIT[match.group(2).lower()]: int(match.group(1))})
+    seconds = int(match.group(1)) * _SECONDS[match.group(2).lower()]  # int: no overflow before the check
+    if seconds > MAX_AGE.total_seconds():
+        raise UsageError(f"--since: at most {MAX_AGE.days} days, got {text!r}")
+    return timedelta(seconds=seconds)
 
 
 def delivery_text(deliveries: list[dict[str, object]]) -> str:

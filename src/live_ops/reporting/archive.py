@@ -6,6 +6,12 @@ appears atomically: it is written to a hidden temp file in the same directory an
 its final name, which fails instead of replacing an existing file (a plain rename would silently
 overwrite a report written by a concurrent run). The tag is validated before it is used in a
 name, and every final path is checked to sit directly inside the output directory.
+
+Crash consistency: the JSON sidecar is linked last, so it is the proof that a report set is
+complete; the index lists only sets that have one (a run killed midway leaves files the index
+ignores, never a row with an unknown status). Temp files a killed run left behind are removed by
+the next upkeep once they are an hour old. `OSError` is translated into `ArchiveError` here,
+naming the path: this module is the archive's one seam.
 """
 
 from __future__ import annotations
@@ -15,12 +21,15 @@ import json
 import os
 import re
 import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from live_ops.errors import ArchiveError, UsageError
 from live_ops.status import headline
-from live_ops.errors import UsageError
 
 TAG_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 REPORT_NAME = re.compile(
@@ -31,6 +40,21 @@ REPORT_EXTENSIONS = ("md", "html", "json")
 KEPT_SUFFIX = ".keep"  # `<stem>.keep` beside a report: retention never deletes it (`live-ops keep`)
 MAX_COLLISIONS = 1000
 DEFAULT_OUTPUT_DIR = "reports/live_status"
+TEMP_PREFIX, TEMP_SUFFIX = ".live_status_", ".tmp"
+STALE_TEMP_S = 3600.0  # a temp file this old belongs to no running write: a killed run left it
+
+
+@contextmanager
+def archive_errors(directory: Path) -> Iterator[None]:
+    """Translate an OSError of archive I/O into one `ArchiveError` line naming the path."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or directory
+        reason = exc.strerror or type(exc).__name__
+        if isinstance(exc, FileExistsError) and not Path(where).is_dir():
+            reason = "exists and is not a directory"
+        raise ArchiveError(f"cannot write the report archive at {where}: {reason}") from None
 
 
 def validate_tag(tag: str | None) -> str | None:
@@ -70,7 +94,7 @@ def _inside(directory: Path, name: str) -> Path:
 
 
 def _temp_file(directory: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=".live_status_", suffix=".tmp", dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
     try:
         os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide reports from the web server or a colleague
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -129,8 +153,16 @@ def archive_report(output_dir: Path | str, stem: str, documents: dict[str, str],
     and the next suffix is tried. `kept` marks the report kept (retention never deletes it).
     """
     directory = Path(output_dir)
+    with archive_errors(directory):
+        return _archive(directory, stem, documents, sidecar, kept)
+
+
+def _archive(directory: Path, stem: str, documents: dict[str, str], sidecar: str, kept: bool) -> ArchivedReport:
     directory.mkdir(parents=True, exist_ok=True)
-    parts = [*((ext, text) for ext, text in documents.items()), ("json", sidecar)]
+    if not directory.is_dir():  # /dev/null and friends: mkdir(exist_ok) accepts any existing path
+        raise FileExistsError(errno.EEXIST, "exists and is not a directory", str(directory))
+    # the sidecar last: its presence proves the set is complete (the index lists only those)
+    parts = [*((ext, text) for ext, text in documents.items() if ext != "json"), ("json", sidecar)]
     for n in range(1, MAX_COLLISIONS + 1):
         name = stem if n == 1 else f"{stem}-{n}"
         if any((directory / f"{name}.{ext}").exists() for ext in REPORT_EXTENSIONS):
@@ -147,6 +179,25 @@ def archive_report(output_dir: Path | str, stem: str, documents: dict[str, str],
         for path in written:  # lost a race: undo this attempt, ours alone
             path.unlink(missing_ok=True)
     raise UsageError(f"{directory}: more than {MAX_COLLISIONS} reports named {stem}; use another --tag")
+
+
+def remove_stale_temp_files(output_dir: Path | str, *, older_than_s: float = STALE_TEMP_S,
+                            clock: Callable[[], float] = time.time) -> list[Path]:
+    """Delete the archive's own temp files older than `older_than_s`; return what was deleted."""
+    directory = Path(output_dir)
+    removed: list[Path] = []
+    cutoff = clock() - older_than_s
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if not (entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX)):
+                continue
+            try:
+                if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    Path(entry.path).unlink(missing_ok=True)
+                    removed.append(Path(entry.path))
+            except FileNotFoundError:
+                continue  # a concurrent upkeep got it first
+    return sorted(removed)
 
 
 def report_time(name: str) -> datetime | None:
@@ -246,10 +297,12 @@ def scan_archive(output_dir: Path | str) -> list[IndexEntry]:
         entry.extensions.append(ext)
         if ext == "json":
             read_summary(path, entry)
-    for entry in entries.values():
+    # a set without its sidecar is incomplete (being written, or its run was killed): not listed
+    complete = [e for e in entries.values() if "json" in e.extensions]
+    for entry in complete:
         entry.extensions.sort(key=REPORT_EXTENSIONS.index)
         entry.kept = entry.stem in kept
-    return sorted(entries.values(), key=lambda e: (e.generated_at, e.stem), reverse=True)
+    return sorted(complete, key=lambda e: (e.generated_at, e.stem), reverse=True)
 
 
 def read_summary(path: Path, entry: IndexEntry) -> None:

@@ -34,9 +34,12 @@ def file_url(name: str, dashboard_url: str | None) -> str | None:
     return f"{dashboard_url.rstrip('/')}/reports/{quote(name)}"
 
 
-def report_artifacts(snapshot: StatusSnapshot, archived: ArchivedReport, dashboard_url: str | None = None
+def report_artifacts(snapshot: StatusSnapshot, archived: ArchivedReport | None, dashboard_url: str | None = None
                      ) -> ReportArtifacts:
-    """Return the artifacts of a report run: description, positions table, where the file is."""
+    """Return the artifacts of a report run: description, positions table, where the file is.
+
+    `archived` None (the archive could not be written): no file, its fields are empty.
+    """
     portfolio = snapshot.portfolio
     flagged: dict[str, str] = {}
     if portfolio is not None and portfolio.risk is not None:
@@ -52,11 +55,16 @@ def report_artifacts(snapshot: StatusSnapshot, archived: ArchivedReport, dashboa
          "realized_pnl": "n/a" if p.realized_pnl is None else money(p.realized_pnl, ccy)}
         for p in (portfolio.positions if portfolio is not None else [])
     ]
+    description = f"Live status report: {snapshot.headline_text()}"
+    positions_title = f"Open positions at {snapshot.generated_at:%Y-%m-%d %H:%M} UTC ({snapshot.headline.value})"
+    if archived is None:
+        return ReportArtifacts(description=description, positions_title=positions_title, file_name="",
+                               file_title="", file_markdown="", positions=positions)
     main = archived.files[-1] if archived.files else archived.sidecar  # the HTML when there is one
     path = str(main.resolve())
     return ReportArtifacts(
-        description=f"Live status report: {snapshot.headline_text()}",
-        positions_title=f"Open positions at {snapshot.generated_at:%Y-%m-%d %H:%M} UTC ({snapshot.headline.value})",
+        description=description,
+        positions_title=positions_title,
         file_name=main.name,
         file_title="The archived report on the machine that ran the flow",
         file_markdown=f"Archived report ({snapshot.headline.value}): `{path}`",

@@ -17,7 +17,14 @@ try:
 except ImportError:  # not POSIX: no lock, the next run repairs a stale index
     fcntl = None  # type: ignore[assignment]
 
-from live_ops.reporting.archive import IndexEntry, apply_retention, replace_atomically, scan_archive
+from live_ops.reporting.archive import (
+    IndexEntry,
+    apply_retention,
+    archive_errors,
+    remove_stale_temp_files,
+    replace_atomically,
+    scan_archive,
+)
 from live_ops.reporting.render import render_template
 from live_ops.display import ADHOC_TAG, tone
 
@@ -103,9 +110,11 @@ def _archive_lock(directory: Path) -> Iterator[None]:
 def maintain_archive(output_dir: Path | str, keep_days: int | None, now: datetime) -> Maintenance:
     """Delete reports older than `keep_days` (None: keep all), rebuild `index.html`; return what was done."""
     directory = Path(output_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    with _archive_lock(directory):
-        deleted = apply_retention(directory, keep_days, now) if keep_days is not None else []
-        entries = scan_archive(directory)
-        index = replace_atomically(directory, INDEX_NAME, render_index(entries, now))
+    with archive_errors(directory):
+        directory.mkdir(parents=True, exist_ok=True)
+        with _archive_lock(directory):
+            deleted = apply_retention(directory, keep_days, now) if keep_days is not None else []
+            deleted += remove_stale_temp_files(directory)
+            entries = scan_archive(directory)
+            index = replace_atomically(directory, INDEX_NAME, render_index(entries, now))
     return Maintenance(deleted=deleted, index=index, reports=len(entries))

@@ -15,6 +15,7 @@ class LogSink:
     """Logs each event at the matching logging level (INFO, WARNING, CRITICAL)."""
 
     name = "log"
+    local = True  # answers at once: never waits on the network or the time budget
 
     def __init__(self, logger: logging.Logger | None = None, *, on_stderr: bool = False) -> None:
         self.logger = logger or logging.getLogger("live_ops.alerts")
