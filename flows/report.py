@@ -8,6 +8,7 @@ from typing import Literal
 from prefect import flow, get_run_logger
 
 from live_ops import clock, runs
+from live_ops.display import ADHOC_TAG
 from live_ops.errors import ArchiveError
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.recording import report_entry
@@ -31,7 +32,7 @@ from live_ops.tasks.report import (
 def _run_name() -> str:
     from prefect.runtime import flow_run
 
-    return f"status report {flow_run.parameters.get('tag') or 'adhoc'}"
+    return f"status report {flow_run.parameters.get('tag') or ADHOC_TAG}"
 
 
 @flow(flow_run_name=_run_name,

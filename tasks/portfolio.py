@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -17,7 +18,9 @@ from live_ops.tasks.retry import EXCHANGE_RETRIES, EXCHANGE_RETRY_DELAYS, retry_
 
 def _log(snapshot: PortfolioSnapshot) -> None:
     risk = snapshot.risk
-    get_run_logger().info(
+    calm = risk is None or risk.severity.value == "OK"
+    get_run_logger().log(
+        logging.INFO if calm else logging.WARNING,  # a filter at WARNING must see a risk warning or breach
         "%s portfolio: %d positions, exposure %.2f %s, equity %.2f; risk %s%s", snapshot.mode,
         snapshot.totals.num_open_positions, snapshot.totals.total_notional, snapshot.quote_currency, snapshot.equity,
         risk.severity.value if risk is not None else "not evaluated",

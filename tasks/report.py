@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from live_ops.reporting import (
     artifact_key,
     maintain_archive,
     render_report,
+    report_artifacts,
     report_stem,
 )
 from live_ops.reporting.recent import RECENT_ALERTS_WINDOW
@@ -80,21 +82,22 @@ async def maintain_report_archive(ctx: RunContext, output_dir: Path | None, now:
 @task(name="publish-report-artifacts", cache_policy=NO_CACHE)
 async def publish_report_artifacts(snapshot: StatusSnapshot, rendered: RenderedReport,
                                    archived: ArchivedReport | None) -> str:
-    """Publish the Markdown report, the positions table and a link to the archived file; return the key.
+    """Publish the Markdown report, the positions table and where the archived file is; return the key.
 
     `archived` None: the archive could not be written; the Markdown and the table are still published.
     """
     key = artifact_key(snapshot.tag)
-    status = f"health {snapshot.overall_status}" + (f", risk {snapshot.risk_severity}" if snapshot.risk_severity else "")
-    await acreate_markdown_artifact(markdown=rendered.markdown, key=key, description=f"Live status report: {status}")
-    positions = snapshot.portfolio.positions if snapshot.portfolio is not None else []
-    await acreate_table_artifact(table=[p.model_dump(mode="json") for p in positions], key=f"{key}-positions",
-                          description=f"Open positions at {snapshot.generated_at:%Y-%m-%d %H:%M} UTC")
+    content = report_artifacts(snapshot, archived, os.environ.get("LIVE_OPS_DASHBOARD_URL"))
+    await acreate_markdown_artifact(markdown=rendered.markdown, key=key, description=content.description)
+    await acreate_table_artifact(table=content.positions, key=f"{key}-positions", description=content.positions_title)
     if archived is None:
         get_run_logger().warning("report not archived: published as artifact %s only", key)
         return key
-    main_file = archived.files[-1] if archived.files else archived.sidecar  # the HTML when there is one
-    await acreate_link_artifact(link=main_file.resolve().as_uri(), link_text=main_file.name, key=f"{key}-file",
-                         description="The archived report on the machine that ran the flow")
+    if content.file_url:
+        await acreate_link_artifact(link=content.file_url, link_text=content.file_name, key=f"{key}-file",
+                                    description=content.file_title)
+    else:
+        await acreate_markdown_artifact(markdown=content.file_markdown, key=f"{key}-file",
+                                        description=content.file_title)
     get_run_logger().info("published artifacts %s, %s-positions, %s-file", key, key, key)
     return key

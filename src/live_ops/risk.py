@@ -17,6 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -58,6 +59,20 @@ class RiskResult(BaseModel):
     reasons: list[str] = Field(default_factory=list, description="one line per WARNING or BREACH")
     limit_details: list[LimitDetail] = Field(default_factory=list)
     metrics: dict[str, float | int | str | None] = Field(default_factory=dict)
+
+
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+def omitted_risk_field(description: str = "absent when the risk evaluation was skipped") -> Any:
+    """Return the field of an optional `risk`: left out of every dump and JSON when None (SPEC §2).
+
+    One mechanism for every result that may skip risk (portfolio --no-risk, orders
+    --skip-live-risk): pydantic's `exclude_if`, which needs pydantic >= 2.12 (the floor in
+    pyproject.toml); older versions would silently print `"risk": null`.
+    """
+    return Field(None, exclude_if=_is_none, description=description)
 
 
 @dataclass(frozen=True)

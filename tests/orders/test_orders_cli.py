@@ -135,15 +135,15 @@ def test_orders_cli_skip_live_risk_has_no_risk_key_exit_0(prefect_api, capsys, s
 def test_orders_console_script_stdout_is_one_json_document(prefect_api, signals: Path, write_config) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIVE_OPS_")}
     env.update(PREFECT_API_URL=prefect_api, PYTHONPATH=f"{REPO / 'src'}{os.pathsep}{REPO}")
-    result = subprocess.run([sys.executable, "-m", "live_ops.cli", "orders", "--json", "--config", str(write_config()),
-                             "--signals", str(signals)], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "live_ops.cli", "orders", "--json", "--verbose",
+                             "--config", str(write_config()), "--signals", str(signals)], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)  # raises if anything but one JSON document is on stdout
     assert set(data) >= {"preview_name", "num_signals", "num_orders", "orders", "skipped", "risk"}
     assert set(data["orders"][0]) >= {"client_order_id", "symbol", "side", "order_type", "quantity", "price",
                                       "notional"}
     assert set(data["skipped"][0]) == {"row", "symbol", "reason", "code"}
-    assert "Flow run" in result.stderr  # Prefect's own output went to stderr
+    assert "Flow run" in result.stderr  # Prefect's own output (--verbose) went to stderr
 
 
 @pytest.mark.prefect

@@ -101,7 +101,7 @@ def build_sinks(config: AlertsConfig, *, environ: Mapping[str, str] | None = Non
     sinks: list[Sink] = []
     for name in config.sinks:
         if name == "log":
-            sinks.append(LogSink())
+            sinks.append(LogSink(on_stderr="stderr" in config.sinks))
         elif name == "stderr":
             sinks.append(StderrSink())
         else:

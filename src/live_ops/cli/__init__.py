@@ -74,7 +74,18 @@ def _common_flags() -> argparse.ArgumentParser:
                         help="TOML config (default: $LIVE_OPS_CONFIG, else config/config.toml)")
     common.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
     common.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    common.add_argument("--verbose", action="store_true",
+                        help="also show Prefect's INFO logs (warnings and errors always show)")
     return common
+
+
+FAIL_ON = ("fail", "breach", "degraded", "warning")
+
+
+def _fail_on(parser: argparse.ArgumentParser, default: str | None) -> None:
+    parser.add_argument("--fail-on", choices=FAIL_ON, default=default, metavar="{" + ",".join(FAIL_ON) + "}",
+                        help="exit 1 when the headline (FAIL > BREACH > DEGRADED > WARNING > OK) is at or above "
+                             f"this (default: {default or 'never'})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     portfolio.add_argument("--no-risk", action="store_true", help="skip the risk evaluation")
     portfolio.add_argument("--starting-cash", type=amount, metavar="FLOAT",
                            help="base for the daily-loss limits instead of the day's first recorded equity")
+    _fail_on(portfolio, None)
 
     orders = commands.add_parser("orders", parents=[common], help="preview orders from a signals CSV (never sent)",
                                  description="Turn a forward-signals CSV into order previews and check them, on top "
@@ -114,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--period", metavar="AGE",
                         help="add section 5, the Period Review of the history over this period (1d, 7d, 30d, ...)")
     report.add_argument("--keep", action="store_true", help="archive as a kept report: retention never deletes it")
+    _fail_on(report, "fail")
 
     alerts = commands.add_parser("alerts", parents=[common], help="show the alert history (newest first)",
                                  description="Show the alert history from the state database.")
@@ -165,11 +178,24 @@ def config_path(args: argparse.Namespace) -> str:
 
 
 def run_flow(args: argparse.Namespace, coroutine: Any) -> Any:
-    """Run an async flow in-process and return its result (raises what the flow raised)."""
+    """Run an async flow in-process, tagged like a deployment run, and return its result.
+
+    Raises what the flow raised.
+    """
+    from prefect import tags
+
+    from live_ops.cli.quiet import quiet_console, watch_task_runs
+
     # by now the caller imported its flow, so Prefect's logging is configured and can be trimmed
     if not args.debug:
         quiet_tracebacks()
-    return asyncio.run(coroutine)
+    quiet_console(verbose=args.verbose or args.debug)
+    watch_task_runs()
+    with tags(*RUN_TAGS):
+        return asyncio.run(coroutine)
+
+
+RUN_TAGS = ("live-ops", "adhoc")  # deployment runs carry "live-ops" too; "adhoc" tells a CLI run apart
 
 
 # command -> "module:function" of its handler, imported only when that command runs
@@ -201,6 +227,9 @@ def _to_json(payload: Any, indent: int | None = 2) -> str:
 def _prepare_environment(debug: bool) -> None:
     # no analytics from an operator's machine; Prefect reads these at import time
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # a fresh temporary server migrates its database first: on a busy 2-core machine that took
+    # 20-40 s, past Prefect's 20 s default, and the run failed before it began
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if debug:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "DEBUG")
 
@@ -274,6 +303,10 @@ def exit_fast(code: int) -> NoReturn:
     and stderr are flushed.
     """
     threading._shutdown()  # type: ignore[attr-defined] - the interpreter's own first step at exit
+    if "prefect" in sys.modules:
+        from live_ops.cli.quiet import wait_for_ephemeral_server
+
+        wait_for_ephemeral_server()  # before atexit stops it: it may still be recording our task runs
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -26,10 +26,19 @@ def parse_age(text: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+def delivery_text(deliveries: list[dict[str, object]]) -> str:
+    """Return the delivery of one alert in a few characters: `sent`, `webhook[0] failed`, `-`."""
+    if not deliveries:
+        return "-"
+    if all(d.get("status") == "sent" for d in deliveries):
+        return "sent"
+    return ", ".join(f"{d.get('sink')} {d.get('status')}" for d in deliveries if d.get("status") != "sent")
+
+
 def run(args: argparse.Namespace) -> Outcome:
     from live_ops.alerts import AlertHistory, AlertLevel
     from live_ops.config import load_config
-    from live_ops.console import table
+    from live_ops.console import render, table, verdict
 
     age = parse_age(args.since)
     if args.limit <= 0:
@@ -48,10 +57,9 @@ def run(args: argparse.Namespace) -> Outcome:
     if not rows:
         text = f"No alerts since {since:%Y-%m-%d %H:%M} UTC" + (f" at {level.value} or above" if level else "") + "."
     else:
-        text = table(
-            ["time (UTC)", "level", "source", "code", "subject", "delivery", "message"],
-            [(f"{r.ts:%Y-%m-%d %H:%M:%S}", r.level.value, r.source, r.code, r.subject or "-",
-              " ".join(f"{d['sink']}:{d['status']}" for d in r.deliveries) or "-", r.message)
+        text = render(table(
+            ["time (UTC)", "level", "code", "delivery", "message"],
+            [(f"{r.ts:%m-%d %H:%M}", verdict(r.level.value), r.code, delivery_text(r.deliveries), r.message)
              for r in rows],
-        ) + f"\n{len(rows)} alert(s) since {since:%Y-%m-%d %H:%M} UTC, newest first"
+        )) + f"\n{len(rows)} alert(s) since {since:%Y-%m-%d %H:%M} UTC, newest first"
     return Outcome(payload, text)

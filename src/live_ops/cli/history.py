@@ -33,7 +33,7 @@ def _json(record: Any) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> Outcome:
     from live_ops.config import load_config
-    from live_ops.console import table
+    from live_ops.console import render, table
     from live_ops.store import Store
 
     age = parse_age(args.since)
@@ -49,6 +49,6 @@ def run(args: argparse.Namespace) -> Outcome:
     what = f"{args.kind} records" if args.kind else "records"
     if not records:
         return Outcome(payload, f"No {what} since {since:%Y-%m-%d %H:%M} UTC.")
-    text = table(["time (UTC)", "kind", "headline", "host", "what"],
-                 [(f"{r.at:%Y-%m-%d %H:%M:%S}", r.kind, r.headline, r.host, _summary(r)) for r in records])
+    text = render(table(["time (UTC)", "kind", "headline", "host", "what"],
+                        [(f"{r.at:%Y-%m-%d %H:%M:%S}", r.kind, r.headline, r.host, _summary(r)) for r in records]))
     return Outcome(payload, text + f"\n{len(records)} {what} since {since:%Y-%m-%d %H:%M} UTC, newest first")

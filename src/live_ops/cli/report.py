@@ -1,4 +1,7 @@
-"""`live-ops report`: run `status_report_flow`; exit 1 when health is FAIL (the report is still written)."""
+"""`live-ops report`: run `status_report_flow`; exit 1 when the headline reaches --fail-on (default FAIL).
+
+The report is written whatever the headline.
+"""
 
 from __future__ import annotations
 
@@ -21,4 +24,4 @@ def run(args: argparse.Namespace) -> Outcome:
     result = run_flow(args, status_report_flow(config_path=path, format=args.format, tag=args.tag,
                                                notes_file=args.notes_file, output_dir=args.output_dir,
                                                period=args.period, keep=args.keep))
-    return Outcome(result.cli_payload(), result.text(), result.exit_code)
+    return Outcome(result.cli_payload(), result.text(), result.exit_code_for(args.fail_on))

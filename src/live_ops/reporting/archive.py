@@ -29,6 +29,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from live_ops.errors import ArchiveError, UsageError
+from live_ops.status import headline
 
 TAG_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 REPORT_NAME = re.compile(
@@ -274,6 +275,7 @@ class IndexEntry:
     tag: str | None = None
     overall_status: str | None = None
     risk_severity: str | None = None
+    headline_status: str | None = None
     extensions: list[str] = field(default_factory=list)
     kept: bool = False
 
@@ -313,3 +315,14 @@ def read_summary(path: Path, entry: IndexEntry) -> None:
     entry.tag = summary.get("tag")
     entry.overall_status = summary.get("overall_status")
     entry.risk_severity = summary.get("risk_severity")
+    # sidecars from before the headline existed: derive it from the two statuses they do carry
+    entry.headline_status = summary.get("headline_status") or _derived_headline(entry)
+
+
+def _derived_headline(entry: IndexEntry) -> str | None:
+    if entry.overall_status is None:
+        return None
+    try:
+        return headline(entry.overall_status, entry.risk_severity).value
+    except ValueError:
+        return None

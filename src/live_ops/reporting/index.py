@@ -26,7 +26,7 @@ from live_ops.reporting.archive import (
     scan_archive,
 )
 from live_ops.reporting.render import render_template
-from live_ops.reporting.view import tone
+from live_ops.display import ADHOC_TAG, tone
 
 INDEX_NAME = "index.html"
 LOCK_NAME = ".index.lock"
@@ -44,6 +44,8 @@ class _Link:
 class _Row:
     when: str
     tag: str
+    headline: str
+    headline_tone: str
     status: str
     tone: str
     risk: str | None
@@ -64,7 +66,9 @@ def render_index(entries: list[IndexEntry], rebuilt_at: datetime) -> str:
     rows = [
         _Row(
             when=f"{e.generated_at:%Y-%m-%d %H:%M}",
-            tag=e.tag or "ad hoc",
+            tag=e.tag or ADHOC_TAG,
+            headline=e.headline_status or "unknown",
+            headline_tone=tone(e.headline_status),
             status=e.overall_status or "unknown",
             tone=tone(e.overall_status),
             risk=e.risk_severity,
@@ -74,7 +78,7 @@ def render_index(entries: list[IndexEntry], rebuilt_at: datetime) -> str:
         )
         for e in entries
     ]
-    trend = [_Tick(r.when, r.status, r.tone) for r in reversed(rows[:TREND_LENGTH])]
+    trend = [_Tick(r.when, r.headline, r.headline_tone) for r in reversed(rows[:TREND_LENGTH])]
     return render_template("index.html.j2", entries=rows, trend=trend,
                            rebuilt_at=f"{rebuilt_at.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S} UTC")
 

@@ -73,6 +73,7 @@ def report_result(snapshot: StatusSnapshot, archived: ArchivedReport, upkeep: Ma
         index=str(upkeep.index),
         artifact_key=artifact_key,
         risk_severity=snapshot.risk_severity,
+        headline_text=snapshot.headline_text(),
         deleted=len(upkeep.deleted),
         review=snapshot.review.payload() if snapshot.review is not None else None,
         kept=snapshot.kept,
