@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prefect import flow
 
+from live_ops.flows.announce import announce
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.health import HealthReport
 from live_ops.runs import RunContext
@@ -26,4 +27,4 @@ async def live_health_flow(config_path: str = "config/config.toml") -> HealthRep
         await raise_alerts(ctx, report)
         await record_history(ctx, report)
         await write_metrics(ctx)
-    return report
+    return announce(ctx, "health", report)

@@ -9,6 +9,7 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from live_ops import clock
+from live_ops.flows.announce import announce
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.orders import OrderPreview, preview_name
 from live_ops.runs import RunContext
@@ -63,4 +64,4 @@ async def order_preview_flow(
             preview = await export_orders(quote(preview), out_path)
         await record_history(ctx, quote(preview))
         await write_metrics(ctx)
-    return quote(preview)
+    return announce(ctx, "order-preview", preview, quote(preview))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prefect import flow
 
+from live_ops.flows.announce import announce
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.portfolio import PortfolioSnapshot
 from live_ops.runs import RunContext
@@ -30,4 +31,4 @@ async def portfolio_flow(
         await raise_alerts(ctx, snapshot)
         await record_history(ctx, snapshot)
         await write_metrics(ctx)
-    return snapshot
+    return announce(ctx, "portfolio", snapshot)

@@ -10,6 +10,7 @@ from prefect import flow, get_run_logger
 from live_ops import clock, runs
 from live_ops.display import ADHOC_TAG
 from live_ops.errors import ArchiveError
+from live_ops.flows.announce import announce
 from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.recording import report_entry
 from live_ops.reporting import ReportResult, validate_tag
@@ -85,4 +86,4 @@ async def status_report_flow(
         key = await publish_report_artifacts(snapshot, rendered, archived)
         await write_metrics(ctx)
     get_run_logger().info("status report %s: health %s", archived.stem, health.overall_status)
-    return runs.report_result(snapshot, archived, upkeep, key)
+    return announce(ctx, "status-report", runs.report_result(snapshot, archived, upkeep, key))

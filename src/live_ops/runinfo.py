@@ -4,7 +4,7 @@ SPEC §6: every run emits `live-ops.<flow>.<headline lowercased>` with resource 
 `live-ops.account.<mode>.<exchange id or paper>`, and a report or portfolio run that is not OK
 ends in a Completed state named after its headline (`Breach`, `Degraded`, ...), so Prefect's
 run list and automations see it without parsing anything. The names are decided here, in the
-core; the flows hand their result to one Prefect-side call (`live_ops.flows.outcome.conclude`).
+core; the flows hand their result to one Prefect-side call (`live_ops.flows.announce.announce`).
 """
 
 from __future__ import annotations
@@ -14,14 +14,9 @@ from typing import Any
 
 from live_ops.status import Headline, headline
 
-# Prefect flow name -> the <flow> part of the event name
-FLOW_EVENT_NAMES = {
-    "live-health-flow": "live-health",
-    "portfolio-flow": "portfolio",
-    "order-preview-flow": "order-preview",
-    "status-report-flow": "status-report",
-}
-NAMED_STATE_FLOWS = frozenset({"portfolio", "status-report"})
+# the <flow> part of the event name, one per flow
+FLOWS = frozenset({"status-report", "portfolio", "health", "order-preview"})
+NAMED_STATE_FLOWS = frozenset({"status-report", "portfolio"})
 
 
 @dataclass(frozen=True)
@@ -34,7 +29,6 @@ class RunVerdict:
     resource: dict[str, str]
     payload: dict[str, Any] = field(default_factory=dict)
     state_name: str | None = None  # a Completed state named after the headline; None: plain Completed
-    message: str = ""
 
 
 def result_headline(result: Any) -> Headline:
@@ -43,37 +37,32 @@ def result_headline(result: Any) -> Headline:
         return Headline(str(getattr(result.headline_status, "value", result.headline_status)))
     if hasattr(result, "checks") and hasattr(result, "overall_status"):  # a health report
         return headline(result.overall_status, None)
-    risk = getattr(result, "risk", None)
+    risk = getattr(result, "risk", None)  # a portfolio snapshot or an order preview
     return headline(None, risk.severity if risk is not None else None)
 
 
-def resource_id(mode: str | None, venue: str | None) -> str:
-    """Return the event's resource id: `live-ops.account.<mode>.<exchange id or paper>`."""
-    return f"live-ops.account.{mode or 'unknown'}.{venue or 'unknown'}"
+def resource_id(config: Any) -> str:
+    """Return the event's resource id: `live-ops.account.<mode>.<exchange id or paper>`.
 
-
-def venue_of(config: Any) -> str | None:
-    """Return the venue of a config: `paper` in paper mode, else the ccxt exchange id (None without config)."""
+    `config` is None when it did not load (a health run on a broken config): `...unknown.unknown`.
+    """
     if config is None:
-        return None
-    mode = getattr(config, "mode", None)
-    return "paper" if mode == "paper" else str(config.exchange.id)
+        return "live-ops.account.unknown.unknown"
+    venue = "paper" if config.mode == "paper" else str(config.exchange.id)
+    return f"live-ops.account.{config.mode}.{venue}"
 
 
-def run_verdict(flow_name: str, result: Any, config: Any, *, mode: str | None = None, text: str = "") -> RunVerdict:
-    """Return the verdict of a finished run of `flow_name` (Prefect's flow name) with `result`."""
-    flow = FLOW_EVENT_NAMES.get(flow_name, flow_name.removesuffix("-flow"))
+def run_verdict(flow: str, result: Any, config: Any) -> RunVerdict:
+    """Return the verdict of a finished run of `flow` (one of FLOWS) with `result` under `config`."""
+    if flow not in FLOWS:
+        raise ValueError(f"unknown flow {flow!r}: expected one of {', '.join(sorted(FLOWS))}")
     word = result_headline(result)
-    mode = getattr(config, "mode", None) or mode or getattr(result, "mode", None)
-    rid = resource_id(mode, venue_of(config))
-    named = word is not Headline.OK and flow in NAMED_STATE_FLOWS
+    text = str(getattr(result, "headline_text", "") or word.value)
     return RunVerdict(
         flow=flow,
         headline=word,
         event=f"live-ops.{flow}.{word.value.lower()}",
-        resource={"prefect.resource.id": rid, "prefect.resource.name": rid.removeprefix("live-ops.account."),
-                  "live-ops.mode": mode or "unknown"},
-        payload={"headline": word.value, "summary": text or word.value},
-        state_name=word.state_name if named else None,
-        message=text or word.value,
+        resource={"prefect.resource.id": resource_id(config)},
+        payload={"headline": word.value, "summary": text},
+        state_name=word.state_name if word is not Headline.OK and flow in NAMED_STATE_FLOWS else None,
     )

@@ -46,3 +46,28 @@ def test_portfolio_flow_without_risk(prefect_api: str, write_config) -> None:
 def test_portfolio_flow_raises_config_error(prefect_api: str, tmp_path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         asyncio.run(portfolio_flow(config_path=str(tmp_path / "none.toml")))
+
+
+async def _events_of_run(flow_run_id: object, name: str) -> list:
+    """Return the events named `name` related to the flow run, once the server has stored them."""
+    from prefect import get_client
+    from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
+    async with get_client() as client:
+        for _ in range(150):  # events reach the server and its store asynchronously: ask until stored (<= ~15 s)
+            page = await client.read_events(limit=50, filter=EventFilter(
+                event=EventNameFilter(name=[name]), related=EventRelatedFilter(id=[f"prefect.flow-run.{flow_run_id}"])))
+            if page.events:
+                return page.events
+            await asyncio.sleep(0.1)
+    return []
+
+
+def test_breached_portfolio_run_ends_in_a_state_named_breach_and_emits_its_event(prefect_api: str, write_config) -> None:
+    path = write_config(replace={"size = 0.05": "size = 0.1"})  # BTC 6,000 EUR: BREACH vs 5,000
+    state = asyncio.run(portfolio_flow(config_path=str(path), return_state=True))
+    assert state.is_completed() and state.name == "Breach"
+    snapshot = state.result()
+    assert snapshot.risk is not None and snapshot.risk.severity is Severity.BREACH  # the caller still gets the result
+    (event,) = asyncio.run(_events_of_run(state.state_details.flow_run_id, "live-ops.portfolio.breach"))
+    assert event.resource.id == "live-ops.account.paper.paper"
+    assert event.payload["headline"] == "BREACH"
