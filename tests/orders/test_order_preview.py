@@ -142,16 +142,20 @@ def test_preview_sizes_each_symbol_and_side_once_and_skips_every_row() -> None:
 
 
 def test_client_order_ids_unique_and_binance_safe_for_100k() -> None:
-    ids = client_order_ids("a-very-long-preview-name-from-the-operator", 100_000)
+    ids = client_order_ids("a-very-long-preview-name-from-the-operator", 100_000, NOW)
     assert len(set(ids)) == 100_000
     assert all(BINANCE_ID.match(i) for i in ids)
     assert max(map(len, ids)) <= 36
 
 
-def test_client_order_ids_differ_between_previews_and_carry_the_tag() -> None:
-    first, second = client_order_ids("daily", 3), client_order_ids("daily", 3)
-    assert not set(first) & set(second)
-    assert client_order_ids("daily", 2, token="abcd1234") == ["plo-daily-abcd1234-1", "plo-daily-abcd1234-2"]
+def test_client_order_ids_read_plo_tag_minute_and_number() -> None:
+    assert client_order_ids("daily", 2, NOW) == ["plo-daily-202603040506-1", "plo-daily-202603040506-2"]
+    later = NOW.replace(minute=7)
+    assert not set(client_order_ids("daily", 3, NOW)) & set(client_order_ids("daily", 3, later))
+    # a default name (no --tag) reads as the tag "preview", not as digits glued to it
+    assert client_order_ids(preview_name(None, NOW), 1, NOW) == ["plo-preview-202603040506-1"]
+    assert client_order_ids("a-very-long-preview-name", 10, NOW) == [
+        f"plo-averylongpreview-202603040506-{n}" for n in range(1, 11)]
 
 
 def test_preview_ids_unique_within_a_preview() -> None:

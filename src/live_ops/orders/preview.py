@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +27,7 @@ from live_ops.risk import RiskResult, omitted_risk_field
 #: binance's limit, the strictest of the large venues
 MAX_CLIENT_ORDER_ID = 36
 _TAG = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_DEFAULT_NAME = re.compile(r"preview-\d{8}-\d{6}")  # preview_name() without a tag
 _ID_PREFIX = "plo"  # "peak live ops": recognisable in the exchange's order history
 
 #: the optional signal fields an order carries over verbatim: Signal's fields from `as_of` on
@@ -139,17 +139,20 @@ def order_notional(notional: float | None, default: float) -> float:
     return notional
 
 
-def client_order_ids(name: str, count: int, token: str | None = None) -> list[str]:
-    """Return `count` distinct ids `plo-<name>-<token>-<n>`, each at most 36 characters.
+def client_order_ids(name: str, count: int, at: datetime) -> list[str]:
+    """Return `count` distinct ids `plo-<tag>-<yyyymmddHHMM>-<n>`, each at most 36 characters.
 
-    `token` (8 hex by default, random) keeps ids of different previews apart on the exchange;
-    the name is cut to what fits, since binance refuses ids longer than 36 characters.
+    The tag is the preview's name (`preview` for a default `preview-YYYYmmdd-HHMMSS` name) without
+    `-`, cut to what fits: binance refuses ids longer than 36 characters. `at` is the preview's
+    time (UTC), which keeps the ids of different previews apart on the exchange.
     """
-    token = token or uuid.uuid4().hex[:8]
+    if _DEFAULT_NAME.fullmatch(name):
+        name = "preview"
+    stamp = f"{at:%Y%m%d%H%M}"
     digits = len(str(max(count, 1)))
-    room = MAX_CLIENT_ORDER_ID - len(_ID_PREFIX) - len(token) - digits - 3  # three dashes
-    short = re.sub(r"[^A-Za-z0-9_]", "", name)[: max(room - 1, 0)]  # "-" inside the name would be ambiguous
-    stem = f"{_ID_PREFIX}-{short}-{token}" if short else f"{_ID_PREFIX}-{token}"
+    room = MAX_CLIENT_ORDER_ID - len(_ID_PREFIX) - len(stamp) - digits - 3  # three dashes
+    tag = re.sub(r"[^A-Za-z0-9_]", "", name)[:room]  # "-" inside the tag would be ambiguous
+    stem = f"{_ID_PREFIX}-{tag}-{stamp}" if tag else f"{_ID_PREFIX}-{stamp}"
     return [f"{stem}-{n}" for n in range(1, count + 1)]
 
 
@@ -216,7 +219,6 @@ def build_preview(
     quote_currency: str,
     name: str,
     created_at: datetime,
-    token: str | None = None,
 ) -> OrderPreview:
     """Return the orders `batch` would send at `notional` each, and every skipped signal with its reason."""
     # every signal of one symbol and side is sized at the same price for the same notional, so
@@ -239,7 +241,7 @@ def build_preview(
             skipped.append(SkippedSignal(row=signal.line, symbol=signal.symbol, reason=sized.reason, code=sized.code))
         else:
             drafts.append((signal, side, sized))
-    ids = client_order_ids(name, len(drafts), token)
+    ids = client_order_ids(name, len(drafts), created_at)
     # positional, for speed (keywords double the cost of 100k orders); the signal's optional
     # fields close both field lists in the same order (test_preview_signal_fields_travel_with_the_order)
     orders = [
