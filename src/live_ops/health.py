@@ -8,7 +8,7 @@ every check passes, else DEGRADED. `HealthReport` keeps the ten long-standing JS
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -154,12 +154,36 @@ def usable_sinks(alerts: AlertsConfig, environ: Mapping[str, str] | None = None)
     return [c for c in alerts.sinks if c in usable], warnings
 
 
-def check_alerts(alerts: AlertsConfig, environ: Mapping[str, str] | None = None) -> CheckResult:
-    """Return the alerts check: enabled, and every listed sink able to deliver."""
+RECENT_DELIVERIES = 3  # a sink whose last this many deliveries (or all it has, if fewer) failed is a warning
+
+
+def failing_sinks(deliveries: Sequence[tuple[str, str]], recent: int = RECENT_DELIVERIES) -> dict[str, int]:
+    """Return each sink whose recent deliveries all failed, with how many failed, in first-seen order.
+
+    `deliveries` are (sink, status) pairs from the alert history, newest first. Only attempts
+    count (`sent`, `failed`): a deduplicated or filtered event says nothing about the sink.
+    """
+    seen: dict[str, list[str]] = {}
+    for sink, status in deliveries:
+        if status in ("sent", "failed") and len(seen.setdefault(sink, [])) < recent:
+            seen[sink].append(status)
+    return {sink: len(statuses) for sink, statuses in seen.items()
+            if statuses and all(s == "failed" for s in statuses)}
+
+
+def check_alerts(alerts: AlertsConfig, environ: Mapping[str, str] | None = None,
+                 deliveries: Sequence[tuple[str, str]] = ()) -> CheckResult:
+    """Return the alerts check: enabled, every listed sink able to deliver, none failing every delivery.
+
+    `deliveries`: the recent (sink, status) pairs of the alert history, newest first.
+    """
     timer = _Timer()
     usable, warnings = usable_sinks(alerts, environ)
     if not alerts.enabled:
         warnings.insert(0, "alerting is disabled ([live_alerts].enabled = false): breaches notify nobody")
+    for sink, failed in failing_sinks(deliveries).items():
+        last = "its last delivery" if failed == 1 else f"its last {failed} deliveries"
+        warnings.append(f"{sink}: {last} failed: its alerts are not arriving")
     messages = warnings or [f"alert sinks ready: {', '.join(usable)} (min level {alerts.min_level})"]
     return CheckResult(
         name="alerts",

@@ -120,3 +120,35 @@ def test_one_gateway_per_run_is_kept_open_for_the_next_step() -> None:
         check_health(ctx)
         assert ctx.gateway is built[0]  # the portfolio step of the same run reads through it
     assert len(built) == 1
+
+
+def _record(path: Path, minute: int, webhook: str) -> None:
+    """Record one alert in the config's history: `log` sent, `webhook[0]` with status `webhook`."""
+    from datetime import timedelta
+
+    from live_ops.alerts.history import AlertHistory
+    from live_ops.alerts.sinks.base import DeliveryResult
+    from tests.alerts.helpers import make_event
+
+    deliveries = [DeliveryResult("log", "-", "sent", attempts=1), DeliveryResult("webhook[0]", "-", webhook, attempts=1)]
+    AlertHistory(load_config(path).state).record(make_event(ts=NOW - timedelta(hours=1, minutes=-minute)),
+                                                 deliveries)
+
+
+def test_alerts_check_warns_naming_a_sink_whose_recent_deliveries_all_failed(write_config) -> None:
+    path = write_config()
+    _record(path, 0, "sent")  # older: a success, then three failures
+    for minute in (1, 2, 3):
+        _record(path, minute, "failed")
+    alerts = next(c for c in run_checks(path).checks if c.name == "alerts")
+    assert alerts.status == "warn"
+    assert alerts.messages == ["webhook[0]: its last 3 deliveries failed: its alerts are not arriving"]
+    _record(path, 4, "sent")  # one delivery gets through: the sink works again
+    assert next(c for c in run_checks(path).checks if c.name == "alerts").status == "pass"
+
+
+def test_failing_sinks_count_attempts_only() -> None:
+    newest_first = [("webhook[0]", "failed"), ("log", "sent"), ("webhook[0]", "deduplicated"),
+                    ("slack[0]", "failed"), ("webhook[0]", "failed"), ("slack[0]", "sent")]
+    assert health.failing_sinks(newest_first) == {"webhook[0]": 2}
+    assert health.failing_sinks(newest_first, recent=1) == {"webhook[0]": 1, "slack[0]": 1}

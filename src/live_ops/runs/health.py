@@ -7,7 +7,10 @@ the rest of a report run reuses: markets load once).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from live_ops import health
+from live_ops.errors import LiveOpsError
 from live_ops.health import HealthReport
 from live_ops.runs.context import RunContext
 
@@ -22,7 +25,21 @@ def check_health(ctx: RunContext, *, deadline_s: float = health.EXCHANGE_DEADLIN
     checks = [
         config_check,
         health.check_exchange(ctx.venue, lambda: ctx.gateway, deadline_s=deadline_s),
-        health.check_alerts(config.live_alerts, ctx.environ),
+        health.check_alerts(config.live_alerts, ctx.environ, recent_deliveries(ctx)),
         health.check_live_risk(config.live_risk),
     ]
     return health.summarize(checks, mode=config.mode, checked_at=checked_at)
+
+
+def recent_deliveries(ctx: RunContext, window: timedelta = timedelta(days=7)) -> list[tuple[str, str]]:
+    """Return the (sink, status) pairs of the alert history's recent events, newest first ([] unreadable).
+
+    An unreadable history is not the alerts check's concern (the report says so elsewhere).
+    """
+    from live_ops.alerts.history import AlertHistory
+
+    try:
+        stored = AlertHistory(ctx.config.state).query(since=ctx.clock() - window, limit=50)
+    except LiveOpsError:
+        return []
+    return [(d["sink"], d["status"]) for alert in stored for d in alert.deliveries]
