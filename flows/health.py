@@ -11,6 +11,7 @@ from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.health import HealthReport, skipped, summarize
 from live_ops.tasks.alerts import raise_health_alerts
 from live_ops.tasks.health import check_alerts, check_config, check_exchange, check_live_risk
+from live_ops.tasks.metrics import write_metrics
 
 
 @flow(flow_run_name="live health {config_path}", log_prints=False,
@@ -33,4 +34,5 @@ async def live_health_flow(config_path: str = "config/config.toml") -> HealthRep
     checks = [config_check, *others]
     report = summarize(checks, mode=config.mode, checked_at=checked_at)
     await raise_health_alerts(config, report)
+    await write_metrics(config)
     return report

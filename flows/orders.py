@@ -14,6 +14,7 @@ from live_ops.exchange import build_gateway
 from live_ops.orders import OrderPreview, order_notional, preview_name
 from live_ops.tasks.alerts import raise_risk_alerts
 from live_ops.tasks.config import load_config
+from live_ops.tasks.metrics import write_metrics
 from live_ops.tasks.orders import build_orders, evaluate_order_risk, export_orders, fetch_market_data, load_signal_file
 from live_ops.tasks.portfolio import snapshot_portfolio, start_of_day_equity
 
@@ -72,4 +73,5 @@ async def order_preview_flow(
                               block_on_violation=enforce_live_risk or config.live_risk.block_on_violation)
     if out_path and not preview.blocked:
         preview = await export_orders(quote(preview), out_path)
+    await write_metrics(config)
     return quote(preview)

@@ -9,6 +9,7 @@ from live_ops.exchange import build_gateway
 from live_ops.portfolio import PortfolioSnapshot
 from live_ops.tasks.alerts import raise_risk_alerts
 from live_ops.tasks.config import load_config
+from live_ops.tasks.metrics import write_metrics
 from live_ops.tasks.portfolio import evaluate_portfolio_risk, snapshot_portfolio, start_of_day_equity
 
 
@@ -35,4 +36,5 @@ async def portfolio_flow(
         snapshot = await evaluate_portfolio_risk(config, snapshot, daily)
         if snapshot.risk is not None:
             await raise_risk_alerts(config, snapshot.risk, "portfolio")
+    await write_metrics(config)
     return snapshot

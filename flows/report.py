@@ -18,6 +18,7 @@ from live_ops.portfolio import PortfolioSnapshot
 from live_ops.reporting import ReportResult, StatusSnapshot, output_directory, validate_tag
 from live_ops.tasks.alerts import raise_risk_alerts
 from live_ops.tasks.config import load_config
+from live_ops.tasks.metrics import write_metrics
 from live_ops.tasks.portfolio import evaluate_portfolio_risk, snapshot_portfolio, start_of_day_equity
 from live_ops.tasks.report import (
     archive_status_report,
@@ -92,6 +93,7 @@ async def status_report_flow(
     archived = await archive_status_report(directory, snapshot, rendered, format)
     upkeep = await maintain_report_archive(directory, config.reports.keep_days if config else None, generated_at)
     key = await publish_report_artifacts(snapshot, rendered, archived)
+    await write_metrics(config)
     get_run_logger().info("status report %s: health %s", archived.stem, health.overall_status)
     return ReportResult(
         overall_status=health.overall_status,

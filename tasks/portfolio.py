@@ -40,7 +40,7 @@ async def start_of_day_equity(config: LiveOpsConfig, snapshot: PortfolioSnapshot
                               starting_cash: float | None) -> DailyBase:
     """Return the base of the daily PnL: --starting-cash, else the UTC day's first recorded equity."""
     # the day's first equity is recorded even when --starting-cash overrides the base for this run
-    ledger = EquityLedger(config.state.path)
+    ledger = EquityLedger(config.state)
     # SQLite may wait on a concurrent run's lock: off the event loop
     equity = await asyncio.to_thread(ledger.start_of_day, snapshot.equity, snapshot.quote_currency, snapshot.as_of)
     if starting_cash is not None:

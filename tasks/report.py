@@ -37,12 +37,12 @@ async def recent_alerts(config: LiveOpsConfig | None, now: datetime) -> tuple[li
     if config is None:
         return [], "The config did not load: the alert history could not be read."
     try:
-        rows = read_recent_alerts(config.state.path, now)
+        rows = read_recent_alerts(config.state, now)
     except StateError as exc:  # an unreadable history must not cost the operator the whole report
         get_run_logger().warning("alert history unavailable: %s", exc)
         return [], f"The alert history could not be read: {exc}"
     get_run_logger().info("%d distinct alerts in the last %d days from %s", len(rows), RECENT_ALERTS_WINDOW.days,
-                          config.state.path)
+                          config.state.url and "the shared history" or config.state.path)
     return rows, None
 
 

@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.fakes.fixtures"]  # the fake exchange (tests/fakes/exchange_server.py)
+pytest_plugins = [
+    "tests.fakes.fixtures",  # the fake exchange (tests/fakes/exchange_server.py)
+    "tests.fakes.postgres",  # a throwaway PostgreSQL cluster (tests/fakes/postgres.py)
+]
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_CONFIG = REPO / "config" / "config.toml"

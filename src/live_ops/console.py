@@ -61,10 +61,11 @@ def portfolio_text(snapshot: PortfolioSnapshot) -> str:
     if snapshot.positions:
         rows = [
             (p.symbol, p.side, f"{p.size:g}", num(p.entry_price, 4), num(p.mark_price, 4), num(p.notional),
-             num(p.unrealized_pnl))
+             num(p.unrealized_pnl), "n/a" if p.realized_pnl is None else num(p.realized_pnl))
             for p in snapshot.positions
         ]
-        lines.append(table(["symbol", "side", "size", "entry", "mark", "notional", "uPnL"], rows, right=(2, 3, 4, 5, 6)))
+        lines.append(table(["symbol", "side", "size", "entry", "mark", "notional", "uPnL", "rPnL"], rows,
+                           right=(2, 3, 4, 5, 6, 7)))
     else:
         lines.append("  no open positions")
     if snapshot.risk is not None:

@@ -4,7 +4,7 @@
     ├── UsageError                the command line is wrong (exit 2)
     ├── ConfigError               the config file is missing, malformed or invalid; names file and key
     ├── InputError                an input file (signals CSV, notes) is missing or malformed; names file/line
-    ├── StateError                the state database cannot be read or written
+    ├── StateError                the history store (SQLite file or PostgreSQL) cannot be read or written
     ├── ExchangeError             anything that went wrong talking to the exchange
     │   ├── ExchangeAuthError     key/secret/permission rejected: fix the API key
     │   ├── ExchangeRateLimited   throttled (429/418): wait, or lower the request rate
@@ -16,11 +16,13 @@
     │   └── ExchangeNotSupported  the exchange cannot do what the config asks (e.g. no sandbox)
     └── AlertDeliveryError        an alert sink did not accept an event
 
-Foreign exceptions (ccxt, httpx, sqlite3, tomllib, pydantic) are translated into this tree at
+Foreign exceptions (ccxt, httpx, SQLAlchemy/sqlite3/psycopg, tomllib, pydantic) are translated into this tree at
 exactly one seam each; nothing above the seam catches a foreign exception.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 
 class LiveOpsError(Exception):
@@ -40,7 +42,7 @@ class InputError(LiveOpsError):
 
 
 class StateError(LiveOpsError):
-    """Raised when the embedded state database cannot be opened, read or written."""
+    """Raised when the history store (SQLite file or PostgreSQL) cannot be opened, migrated, read or written."""
 
 
 class ExchangeError(LiveOpsError):
@@ -49,6 +51,11 @@ class ExchangeError(LiveOpsError):
     kind = "error"
     #: transient errors are worth retrying with backoff; the others are not
     transient = False
+
+    def __init__(self, message: str = "", *, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        #: how long the exchange asked us to wait before the next request (Retry-After), if it said
+        self.retry_after_s = retry_after_s
 
 
 class ExchangeAuthError(ExchangeError):
@@ -69,6 +76,12 @@ class ExchangeBanned(ExchangeRateLimited):
 
     kind = "banned"
     transient = False
+
+    def __init__(self, message: str = "", *, retry_after_s: float | None = None,
+                 until: datetime | None = None) -> None:
+        super().__init__(message, retry_after_s=retry_after_s)
+        #: when the ban ends (UTC), where the exchange said so
+        self.until = until
 
 
 class ExchangeUnavailable(ExchangeError):

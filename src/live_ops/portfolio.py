@@ -24,14 +24,14 @@ class PositionView(BaseModel):
     mark_price: float
     notional: float
     unrealized_pnl: float
-    realized_pnl: float
+    realized_pnl: float | None = Field(description="as reported by the venue; null where it reports none")
 
 
 class Totals(BaseModel):
     num_open_positions: int
     total_notional: float
     total_unrealized_pnl: float
-    total_realized_pnl: float
+    total_realized_pnl: float | None = Field(description="null unless every position reports its realized PnL")
 
 
 class PortfolioSnapshot(BaseModel):
@@ -67,7 +67,7 @@ class PortfolioSnapshot(BaseModel):
 def position_view(position: Position) -> PositionView:
     """Return the operator's view of one exchange position."""
     base_size = position.size * position.contract_size
-    computed_pnl = base_size * (position.mark_price - position.entry_price)
+    computed_pnl = base_size * (position.mark_price - position.entry_price) * position.value_rate
     unrealized = position.unrealized_pnl if position.unrealized_pnl is not None else computed_pnl
     return PositionView(
         symbol=position.symbol,
@@ -75,9 +75,9 @@ def position_view(position: Position) -> PositionView:
         size=abs(position.size),
         entry_price=position.entry_price,
         mark_price=position.mark_price,
-        notional=round(abs(base_size) * position.mark_price, 8),
+        notional=round(abs(base_size) * position.mark_price * position.value_rate, 8),
         unrealized_pnl=round(unrealized, 8),
-        realized_pnl=round(position.realized_pnl or 0.0, 8),
+        realized_pnl=None if position.realized_pnl is None else round(position.realized_pnl, 8),
     )
 
 
@@ -91,7 +91,9 @@ def build_snapshot(holdings: Holdings, *, mode: str, as_of: datetime) -> Portfol
         num_open_positions=len(views),
         total_notional=round(sum(v.notional for v in views), 8),
         total_unrealized_pnl=round(sum(v.unrealized_pnl for v in views), 8),
-        total_realized_pnl=round(sum(v.realized_pnl for v in views), 8),
+        # unknown is not zero: one position without a reported realized PnL makes the total unknown
+        total_realized_pnl=None if any(v.realized_pnl is None for v in views)
+        else round(sum(v.realized_pnl or 0.0 for v in views), 8),
     )
     return PortfolioSnapshot(
         as_of=as_of,

@@ -62,3 +62,22 @@ def test_paper_gateway_quotes_markets_and_rounding() -> None:
     assert gateway.round_amount("BTC/EUR", 1e-9) == 0.0
     [probe] = gateway.probe(deadline_s=1)
     assert probe.status == "pass" and "2 priced symbols" in probe.message
+
+
+def test_realized_pnl_unknown_is_null_not_zero() -> None:
+    holdings = Holdings(
+        positions=(
+            Position("BTC/USDT", size=0.1, entry_price=100.0, mark_price=100.0),  # spot: the venue reports none
+            Position("ETH/USDT:USDT", size=2, entry_price=10.0, mark_price=12.0, realized_pnl=0.0),
+        ),
+        account=AccountSummary("USDT", equity=1000.0, free_cash=800.0),
+    )
+    snap = build_snapshot(holdings, mode="live", as_of=NOW)
+    spot, swap = snap.positions
+    assert spot.realized_pnl is None and swap.realized_pnl == 0.0  # a reported zero stays zero
+    assert snap.totals.total_realized_pnl is None  # a total over an unknown part is unknown
+    dumped = snap.model_dump(mode="json")
+    assert dumped["positions"][0]["realized_pnl"] is None and dumped["totals"]["total_realized_pnl"] is None
+    known = build_snapshot(Holdings(positions=holdings.positions[1:], account=holdings.account), mode="live",
+                           as_of=NOW)
+    assert known.totals.total_realized_pnl == 0.0

@@ -84,7 +84,7 @@ def test_portfolio_json_shows_paper_positions(prefect_api: str, write_config, tm
     positions = {p["symbol"]: p for p in data["positions"]}
     assert positions["BTC/EUR"] == {
         "symbol": "BTC/EUR", "side": "long", "size": 0.05, "entry_price": 58000.0, "mark_price": 60000.0,
-        "notional": 3000.0, "unrealized_pnl": 100.0, "realized_pnl": 0.0,
+        "notional": 3000.0, "unrealized_pnl": 100.0, "realized_pnl": None,  # the paper book records no realized PnL: unknown, not zero
     }
     assert positions["ETH/EUR"]["side"] == "short" and positions["ETH/EUR"]["unrealized_pnl"] == 50.0
     assert data["equity"] == 10190.0 and data["free_cash"] == 10000.0 and data["quote_currency"] == "EUR"

@@ -9,9 +9,10 @@ import pytest
 
 from live_ops.config.models import ExchangeConfig
 from live_ops.errors import ConfigError, ExchangeAuthError, ExchangeBadResponse
-from live_ops.exchange.ccxt_client import deep_merge, rewrite_api_urls
+from live_ops.exchange.ccxt_client import build_client, deep_merge, rewrite_api_urls
 from live_ops.exchange.ccxt_gateway import CcxtGateway
 from live_ops.exchange.gateway import ExchangeGateway
+from live_ops.exchange.profiles import profile_for
 from live_ops.portfolio import build_snapshot
 from tests.fakes.exchange_server import DEFAULT_KEY, DEFAULT_SECRET, FakeMarket, FakePosition
 
@@ -106,7 +107,7 @@ def test_ccxt_gateway_load_markets_is_lean_and_cached(gateway, fake_exchange):
     assert fake_exchange.count("/sapi/v1/capital") == 0  # currencies are never fetched
     bybit = gateway(id="bybit")
     bybit.load_markets()
-    assert fake_exchange.count("/v5/market/instruments-info") <= 3
+    assert fake_exchange.count("/v5/market/instruments-info") <= 5  # spot, linear, inverse (+ ccxt's pre-launch reads)
     assert fake_exchange.count("/v5/asset/coin/query-info") == 0
 
 
@@ -168,25 +169,28 @@ def test_ccxt_gateway_testnet_without_sandbox_is_a_config_error(exchange_env):
         CcxtGateway(ExchangeConfig(id="bybit", demo=True), mode="live", environ=exchange_env)
 
 
-def test_ccxt_gateway_testnet_and_demo_then_base_url_rewrite(exchange_env, fake_exchange):
-    sandbox = CcxtGateway(ExchangeConfig(id="bybit"), mode="testnet", environ=exchange_env)
-    assert "testnet" in str(sandbox._client.urls["api"])
-    demo = CcxtGateway(ExchangeConfig(id="bybit", demo=True), mode="testnet", environ=exchange_env)
-    assert "api-demo" in str(demo._client.urls["api"])
+def _client(cfg: ExchangeConfig, env, mode: str = "live"):
+    return build_client(cfg, profile_for, mode=mode, environ=env)[0]
+
+
+def test_ccxt_client_testnet_and_demo_then_base_url_rewrite(exchange_env, fake_exchange):
+    assert "testnet" in str(_client(ExchangeConfig(id="bybit"), exchange_env, "testnet").urls["api"])
+    assert "api-demo" in str(_client(ExchangeConfig(id="bybit", demo=True), exchange_env, "testnet").urls["api"])
     # the demo environment is selected first, then every URL goes to the base URL with its path
-    proxied = CcxtGateway(ExchangeConfig(id="binanceusdm", demo=True, api_base_url=fake_exchange.url,
-                                         ccxt_config={"enableRateLimit": False}), mode="testnet", environ=exchange_env)
-    assert all(url.startswith(fake_exchange.url) for url in proxied._client.urls["api"].values())
-    assert proxied.load_markets()
+    cfg = ExchangeConfig(id="binanceusdm", demo=True, api_base_url=fake_exchange.url,
+                         ccxt_config={"enableRateLimit": False})
+    assert all(url.startswith(fake_exchange.url) for url in _client(cfg, exchange_env, "testnet").urls["api"].values())
+    assert CcxtGateway(cfg, mode="testnet", environ=exchange_env).load_markets()
+    assert fake_exchange.count("/fapi/v1/exchangeInfo") == 1
 
 
-def test_ccxt_gateway_config_is_merged_and_never_verbose(exchange_config, exchange_env):
-    g = CcxtGateway(exchange_config(ccxt_config={"enableRateLimit": False, "options": {"defaultType": "swap"}}),
-                    mode="live", environ=exchange_env)
-    assert g._client.verbose is False and g._client.enableRateLimit is False
-    assert not g._client.logger.isEnabledFor(logging.DEBUG)  # ccxt's debug records hold the key header
-    assert g._client.options["defaultType"] == "swap" and g._client.options["fetchMargins"] is False
-    assert CcxtGateway(ExchangeConfig(id="binanceusdm"), mode="live", environ=exchange_env)._client.enableRateLimit
+def test_ccxt_client_config_is_merged_and_never_verbose(exchange_config, exchange_env):
+    client = _client(exchange_config(ccxt_config={"enableRateLimit": False, "options": {"defaultType": "swap"}}),
+                     exchange_env)
+    assert client.verbose is False and client.enableRateLimit is False
+    assert not client.logger.isEnabledFor(logging.DEBUG)  # ccxt's debug records hold the key header
+    assert client.options["defaultType"] == "swap" and client.options["fetchMargins"] is False
+    assert _client(ExchangeConfig(id="binanceusdm"), exchange_env).enableRateLimit
 
 
 def test_rewrite_api_urls_keeps_paths_and_nesting():
@@ -207,14 +211,3 @@ def test_ccxt_gateway_wrong_secret_is_rejected_by_the_exchange(exchange_config):
                     environ={"LIVE_OPS_API_KEY": DEFAULT_KEY, "LIVE_OPS_API_SECRET": DEFAULT_SECRET + "x"})
     with pytest.raises(ExchangeAuthError, match="Signature for this request is not valid"):
         g.fetch_holdings()
-
-
-def test_profiles_are_data_and_paths_pick_the_quote_entry():
-    from live_ops.exchange.profiles import GENERIC_DERIVATIVES, GENERIC_SPOT, profile_for, read_path
-
-    assert profile_for("kraken", "spot") is GENERIC_SPOT and profile_for("okx", "swap") is GENERIC_DERIVATIVES
-    info = {"result": {"list": [{"coin": [{"coin": "BTC", "equity": "1"}, {"coin": "USDT", "equity": "9.5"}]}]}}
-    assert read_path(info, ("result", "list", 0, "coin", {"coin": "{quote}"}, "equity"), quote="USDT") == "9.5"
-    assert read_path(info, ("result", "list", 3, "coin"), quote="USDT") is None
-    assert read_path([{"marginCoin": "USDT", "accountEquity": "7"}], ({"marginCoin": "{quote}"}, "accountEquity"),
-                     quote="USDT") == "7"

@@ -79,3 +79,33 @@ def test_cli_live_portfolio_fails_in_one_line_when_banned(prefect_api, live_conf
     assert set(out) == {"error"} and "IP banned" in out["error"] and "\n" not in out["error"]
     assert "Traceback" not in stderr
     assert fake_exchange.count("/fapi/v3/account") == 1  # a ban is never retried
+
+
+@pytest.mark.parametrize("venue", ["okx", "bybit"])
+def test_cli_live_unified_account_every_settle_coin_in_portfolio_json(prefect_api, write_config, fake_exchange,
+                                                                      venue, monkeypatch):
+    from tests.fakes.exchange_server import load_multi_settle_book
+
+    load_multi_settle_book(fake_exchange)
+    config = write_config(replace={
+        'mode = "paper"': 'mode = "live"',
+        'id = "binanceusdm"': f'id = "{venue}"',
+        'password_env = ""': 'password_env = "FAKE_VENUE_PASSPHRASE"',
+        'api_base_url = ""': f'api_base_url = "{fake_exchange.url}"\ntimeout_ms = 3000\n'
+                             'ccxt_config = { enableRateLimit = false }',
+        "timeout_ms = 10000\n": "",
+    })
+    monkeypatch.setenv("FAKE_VENUE_PASSPHRASE", "fake-passphrase")  # bybit needs none; it is simply not used
+    code, out, stderr = _live_ops(prefect_api, "portfolio", "--config", str(config))
+    assert code == 0, stderr
+    positions = {p["symbol"]: p for p in out["positions"]}
+    assert set(positions) == {"BTC/USDT:USDT", "BTC/USDC:USDC", "XRP/USD:XRP", "XRP/USDT"}
+    # the USDC-settled position valued through USDC/USDT, the XRP-settled inverse one through XRP/USDT
+    assert positions["BTC/USDC:USDC"]["notional"] == pytest.approx(0.02 * 60010.0 * 0.999)
+    assert positions["XRP/USD:XRP"]["side"] == "short" and positions["XRP/USD:XRP"]["notional"] == pytest.approx(1000)
+    assert positions["XRP/USD:XRP"]["unrealized_pnl"] == pytest.approx(-1000 * (1 / 0.5 - 1 / 0.52) * 0.5)
+    assert positions["XRP/USDT"]["realized_pnl"] is None  # spot: the venue reports none
+    # the limits see every position
+    assert out["totals"]["num_open_positions"] == 4 and out["risk"]["severity"] in ("OK", "WARNING", "BREACH")
+    assert out["totals"]["total_notional"] == pytest.approx(sum(p["notional"] for p in out["positions"]))
+    assert DEFAULT_SECRET not in stderr and "fake-passphrase" not in stderr + json.dumps(out)

@@ -6,8 +6,11 @@ venues use, so ccxt's URLs rewritten to `server.url` reach the right one):
     /api/v3/..., /sapi/v1/...   binance spot     exchangeInfo, time, ping, ticker/24hr, account
     /fapi/v1|v2|v3/...          binanceusdm      exchangeInfo, time, ping, ticker/24hr, premiumIndex,
                                                  account, balance, positionRisk
-    /v5/...                     bybit v5         market/time, instruments-info, tickers, account/
-                                                 wallet-balance, position/list, user/query-api, ...
+    /v5/...                     bybit v5         market/time, instruments-info (spot, linear, inverse),
+                                                 tickers, account/wallet-balance (unified coins),
+                                                 position/list (per settle coin, inverse), ...
+    /api/v5/...                 okx v5           public/time, system/status, public/instruments,
+                                                 market/tickers, account/balance, account/positions
 
 Signed requests are verified like the real venues do (HMAC-SHA256 with the configured secret,
 timestamp inside the receive window against the server's own, possibly skewed, clock), so a
@@ -23,7 +26,8 @@ API (one `FakeExchange` per test session; the `fake_exchange` fixture resets it 
     server.set_wallet(usdt_wallet, available=None)                       derivatives wallet (USDT)
     server.set_positions([FakePosition("BTC/USDT:USDT", size=-0.5, entry_price=61000.0)])
     server.set_credentials(key, secret)         the one API key the server accepts
-    server.inject(path_prefix, status=..., body=..., content_type=..., delay_s=..., times=None)
+    server.inject(path_prefix, status=..., body=..., content_type=..., delay_s=..., times=None,
+                  headers={"Retry-After": "5"}, cut="truncate"|"reset")
                                                 fault for every request whose path starts with
                                                 `path_prefix` ("" = every path); `times` limits it
     server.clock_skew_ms = 7000                 the server's clock runs ahead by this much
@@ -41,6 +45,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass
@@ -61,6 +67,7 @@ class FakeMarket:
     min_notional: str = "5"
     price_step: str = "0.01"
     active: bool = True
+    contract_size: float = 1.0  # linear: base per contract; inverse: quote (USD) per contract
 
     @property
     def base(self) -> str:
@@ -73,6 +80,14 @@ class FakeMarket:
     @property
     def swap(self) -> bool:
         return ":" in self.symbol
+
+    @property
+    def settle(self) -> str:
+        return self.symbol.split(":")[1] if self.swap else ""
+
+    @property
+    def inverse(self) -> bool:
+        return self.swap and self.settle == self.base
 
     @property
     def venue_id(self) -> str:
@@ -96,6 +111,7 @@ class FakeRequest:
     path: str
     query: dict[str, str]
     headers: dict[str, str]
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 @dataclass
@@ -106,6 +122,8 @@ class _Fault:
     content_type: str = "application/json"
     delay_s: float = 0.0
     times: int | None = None
+    headers: dict[str, str] | None = None
+    cut: str | None = None  # "truncate": half the body, then close; "reset": RST instead of a reply
 
 
 DEFAULT_MARKETS = (
@@ -152,6 +170,7 @@ class FakeExchange:
             self.balances: dict[str, tuple[float, float]] = dict(DEFAULT_BALANCES)
             self.wallet = 5000.0
             self.available: float | None = None
+            self.unified: dict[str, float] | None = None
             self.positions: list[FakePosition] = list(DEFAULT_POSITIONS)
             self.key, self.secret = DEFAULT_KEY, DEFAULT_SECRET
             self.faults: list[_Fault] = []
@@ -178,10 +197,15 @@ class FakeExchange:
         self.key, self.secret = key, secret
 
     def inject(self, prefix: str, *, status: int = 200, body: str | None = None,
-               content_type: str = "application/json", delay_s: float = 0.0, times: int | None = None) -> None:
-        """Answer every request under `prefix` with this status/body (after `delay_s`)."""
+               content_type: str = "application/json", delay_s: float = 0.0, times: int | None = None,
+               headers: dict[str, str] | None = None, cut: str | None = None) -> None:
+        """Answer every request under `prefix` with this status/body/headers (after `delay_s`).
+
+        `cut="truncate"` sends the real reply's headers and half its body, then closes;
+        `cut="reset"` resets the connection (TCP RST) without a reply.
+        """
         with self._lock:
-            self.faults.append(_Fault(prefix, status, body, content_type, delay_s, times))
+            self.faults.append(_Fault(prefix, status, body, content_type, delay_s, times, headers, cut))
 
     def count(self, prefix: str = "") -> int:
         """Return how many logged requests have a path starting with `prefix`."""
@@ -195,7 +219,26 @@ class FakeExchange:
         return next((m for m in self.markets if m.symbol == symbol), None)
 
     def unrealized(self, position: FakePosition) -> float:
-        return position.size * (self.prices[position.symbol] - position.entry_price)
+        """Unrealized PnL in the settle coin (linear: size x cs x (mark - entry); inverse: in base)."""
+        market = self.market(position.symbol)
+        size = market.contract_size if market else 1.0
+        mark = self.prices[position.symbol]
+        if market is not None and market.inverse:
+            return position.size * size * (1 / position.entry_price - 1 / mark)
+        return position.size * size * (mark - position.entry_price)
+
+    def coin_equity(self, coin: str) -> float:
+        """A unified account's coin equity: its wallet plus the PnL of the positions it settles."""
+        wallets = self.unified if self.unified is not None else {"USDT": self.wallet}
+        upnl = sum(self.unrealized(p) for p in self.positions if self.settle_of(p.symbol) == coin)
+        return wallets.get(coin, 0.0) + upnl
+
+    def settle_of(self, symbol: str) -> str:
+        return symbol.split(":")[1] if ":" in symbol else ""
+
+    def set_unified(self, wallets: dict[str, float]) -> None:
+        """Hold a unified (multi-coin) margin account with these wallet balances per coin."""
+        self.unified = dict(wallets)
 
     def margin_balance(self) -> float:
         return self.wallet + sum(self.unrealized(p) for p in self.positions)
@@ -252,26 +295,44 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         parts = urlsplit(self.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        self.fake._log(FakeRequest(self.command, parts.path, query, dict(self.headers.items())))
+        self.fake._log(FakeRequest(self.command, parts.path, query, dict(self.headers.items()), time.monotonic()))
         fault, release = self.fake._take_fault(parts.path)
         if fault is not None:
             if fault.delay_s and release.wait(fault.delay_s):
                 return self._send(503, '{"msg": "released"}')
+            if fault.cut == "reset":
+                return self._reset()
             if fault.body is not None or fault.status != 200:
-                return self._send(fault.status, fault.body or "", fault.content_type)
+                return self._send(fault.status, fault.body or "", fault.content_type, fault.headers)
         try:
             status, payload = route(self.fake, self.command, parts.path, query, self.headers, parts.query)
         except Exception as exc:  # a fake bug must be visible in the test, not a hang
             status, payload = 500, {"fake_error": repr(exc)}
-        self._send(status, json.dumps(payload))
+        self._send(status, json.dumps(payload), headers=fault.headers if fault else None,
+                   truncate=bool(fault and fault.cut == "truncate"))
 
-    def _send(self, status: int, body: str, content_type: str = "application/json") -> None:
+    def _reset(self) -> None:
+        # SO_LINGER 0: close() sends RST, the client reads "connection reset by peer"
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
+
+    def _send(self, status: int, body: str, content_type: str = "application/json",
+              headers: dict[str, str] | None = None, truncate: bool = False) -> None:
         data = body.encode()
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.end_headers()
+            if truncate:
+                self.wfile.write(data[: len(data) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout): nothing to answer
@@ -281,12 +342,14 @@ def route(fake: FakeExchange, method: str, path: str, query: dict[str, str], hea
     """Return (status, JSON payload) for one request."""
     from tests.fakes import venues  # the venue dialects live beside this module
 
-    if path.startswith(("/api/", "/sapi/")):
+    if path.startswith(("/api/v3/", "/sapi/")):
         return venues.binance_spot(fake, path, query, headers, raw_query)
     if path.startswith("/fapi/"):
         return venues.binance_usdm(fake, path, query, headers, raw_query)
     if path.startswith("/v5/"):
         return venues.bybit(fake, path, query, headers, raw_query)
+    if path.startswith("/api/v5/"):
+        return venues.okx(fake, method, path, query, headers, raw_query)
     return 404, {"code": -1, "msg": f"no such path {path}"}
 
 
@@ -297,3 +360,32 @@ def signature_ok(secret: str, payload: str, signature: str) -> bool:
 
 
 __all__ = ["DEFAULT_KEY", "DEFAULT_SECRET", "FakeExchange", "FakeMarket", "FakePosition", "FakeRequest"]
+
+
+# A unified account holding positions in three settle coins, two of which are not the quote:
+# USDT-settled and USDC-settled linear perpetuals and an XRP-settled inverse one (bybit, okx).
+MULTI_SETTLE_MARKETS = (
+    FakeMarket("BTC/USDT", amount_step="0.00001", min_amount="0.00001"),
+    FakeMarket("XRP/USDT", amount_step="0.1", min_amount="1"),
+    FakeMarket("USDC/USDT", amount_step="0.01", min_amount="1", price_step="0.0001"),
+    FakeMarket("BTC/USDT:USDT", amount_step="0.001", min_amount="0.001", price_step="0.10"),
+    FakeMarket("BTC/USDC:USDC", amount_step="0.001", min_amount="0.001", price_step="0.10"),
+    FakeMarket("XRP/USD:XRP", amount_step="1", min_amount="1", price_step="0.0001"),
+)
+MULTI_SETTLE_PRICES = {"BTC/USDT": 60000.0, "XRP/USDT": 0.5, "USDC/USDT": 0.999, "BTC/USDT:USDT": 60050.0,
+                       "BTC/USDC:USDC": 60010.0, "XRP/USD:XRP": 0.52}
+MULTI_SETTLE_WALLETS = {"USDT": 1000.0, "USDC": 500.0, "XRP": 2000.0}
+MULTI_SETTLE_POSITIONS = (
+    FakePosition("BTC/USDT:USDT", size=0.01, entry_price=59000.0, realized_pnl=1.5),
+    FakePosition("BTC/USDC:USDC", size=0.02, entry_price=58000.0, realized_pnl=2.0),
+    FakePosition("XRP/USD:XRP", size=-1000, entry_price=0.5, realized_pnl=0.0),  # 1000 USD contracts short
+)
+
+
+def load_multi_settle_book(fake: FakeExchange) -> None:
+    """Put the multi-settle unified account (above) on `fake`."""
+    fake.set_markets(list(MULTI_SETTLE_MARKETS))
+    fake.set_prices(dict(MULTI_SETTLE_PRICES))
+    fake.set_unified(dict(MULTI_SETTLE_WALLETS))
+    fake.set_positions(list(MULTI_SETTLE_POSITIONS))
+    fake.set_balances({coin: (wallet, 0.0) for coin, wallet in MULTI_SETTLE_WALLETS.items()})

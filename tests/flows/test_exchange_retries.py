@@ -36,3 +36,13 @@ def test_snapshot_never_retries_a_rejected_key(prefect_api, live_config, fake_ex
     with pytest.raises(ExchangeAuthError, match="LIVE_OPS_API_KEY"):
         asyncio.run(portfolio_flow(config_path=str(live_config), evaluate_risk=False))
     assert fake_exchange.count("/fapi/v3/account") == 1
+
+
+def test_snapshot_retry_waits_for_the_exchanges_retry_after(prefect_api, live_config, fake_exchange) -> None:
+    # the task's own first delay is 1 s: the exchange's 2 s win
+    fake_exchange.inject("/fapi/v3/positionRisk", status=429, body='{"code":-1003,"msg":"Too many requests"}',
+                         headers={"Retry-After": "2"}, times=1)
+    snapshot = asyncio.run(portfolio_flow(config_path=str(live_config), evaluate_risk=False))
+    assert snapshot.totals.num_open_positions == 2
+    times = [r.at for r in fake_exchange.requests if r.path == "/fapi/v3/positionRisk"]
+    assert len(times) == 2 and times[1] - times[0] >= 1.95

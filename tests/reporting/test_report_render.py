@@ -46,8 +46,8 @@ def test_render_markdown_has_the_four_sections_and_the_figures(write_config) -> 
     headings = re.findall(r"^## (.+)$", md, flags=re.M)
     assert headings == ["1. Health Overview", "2. Portfolio Snapshot", "3. Risk & Alerts", "4. Operator Notes"]
     assert "Overall status: **OK**" in md
-    assert "| BTC/EUR | 0.05 | 3,000.00 | long | 100.00 |" in md
-    assert "| ETH/EUR | 0.5 | 1,500.00 | short | 50.00 |" in md
+    assert "| BTC/EUR | 0.05 | 3,000.00 | long | 100.00 | n/a |" in md
+    assert "| ETH/EUR | 0.5 | 1,500.00 | short | 50.00 | n/a |" in md
     assert "| paper | 10,190.00 EUR | 5,100.00 EUR | 10,000.00 EUR |" in md
     assert "| max_symbol_exposure_notional | BTC/EUR | 3,000.00 | 5,000.00 | 60% | OK |" in md
     assert "No recent alerts." in md and "No operator notes for this report." in md
@@ -81,7 +81,7 @@ def test_render_escapes_exchange_and_alert_values(write_config) -> None:
     # a `|` in a value cannot add a column to a Markdown table
     rows = [line for line in rendered.markdown.splitlines() if line.startswith("| ") and "&lt;img" in line]
     assert len(rows) == 3  # the position, its symbol limit and the alert
-    assert sorted(len(re.findall(r"(?<!\\)\|", row)) for row in rows) == [6, 7, 7]  # columns + 1 each
+    assert sorted(len(re.findall(r"(?<!\\)\|", row)) for row in rows) == [7, 7, 7]  # columns + 1 each
     assert "<script>" not in rendered.markdown and "<img" not in rendered.markdown
 
 
@@ -170,3 +170,14 @@ def test_repeated_alerts_collapse_to_one_row_with_a_count(write_config) -> None:
     snapshot = make_snapshot(write_config(), alerts=rows)
     markdown = render_report(snapshot, "markdown").markdown
     assert "| ×3 since 2024-05-06 06:00 |" in markdown and "| once |" in markdown
+
+
+def test_render_unknown_realized_pnl_is_na_not_zero(write_config) -> None:
+    snap = make_snapshot(write_config(), positions=[
+        Position("BTC/EUR", size=0.1, entry_price=60000.0, mark_price=61000.0),
+        Position("ETH/EUR", size=1.0, entry_price=3000.0, mark_price=3100.0, realized_pnl=-12.5)])
+    rendered = render_report(snap, "both")
+    row = next(line for line in rendered.markdown.splitlines() if line.startswith("| BTC/EUR"))
+    assert row.rstrip().endswith("| n/a |")
+    assert "-12.50" in next(line for line in rendered.markdown.splitlines() if line.startswith("| ETH/EUR"))
+    assert '<td class="n">n/a</td>' in rendered.html

@@ -33,7 +33,7 @@ class Alerter:
                  sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self.config = config
-        self.history = AlertHistory(config.state.path)
+        self.history = AlertHistory(config.state)
         self.dispatcher = Dispatcher.from_config(config.live_alerts, history=self.history, environ=environ,
                                                  sleep=sleep)
         self.clock = clock

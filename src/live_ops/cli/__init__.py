@@ -94,6 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", parents=[common], help="serve the daily/weekly deployments (foreground)",
                         description="Serve status_report_flow (daily and weekly) and live_health_flow on their "
                                     "schedules, with no cron and no work pool.")
+
+    dashboard = commands.add_parser("dashboard", parents=[common], help="serve the read-only desk page and /metrics",
+                                    description="Serve the desk now as a web page, /api/status (JSON) and /metrics "
+                                                "(Prometheus), read from the history and the report archive. "
+                                                "Any address but 127.0.0.1/::1/localhost needs "
+                                                "LIVE_OPS_DASHBOARD_TOKEN.")
+    dashboard.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    dashboard.add_argument("--port", type=int, default=8787, help="port (default 8787)")
     return parser
 
 
@@ -120,6 +128,7 @@ COMMANDS: dict[str, str] = {
     "report": "live_ops.cli.report:run",
     "alerts": "live_ops.cli.alerts:run",
     "serve": "live_ops.cli.serve:run",
+    "dashboard": "live_ops.cli.dashboard:run",
 }
 
 

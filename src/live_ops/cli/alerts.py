@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> Outcome:
     config = load_config(config_path(args))
     since = datetime.now(timezone.utc) - age
     level = AlertLevel.parse(args.level) if args.level else None
-    rows = AlertHistory(config.state.path).query(since=since, min_level=level, limit=args.limit)
+    rows = AlertHistory(config.state).query(since=since, min_level=level, limit=args.limit)
     payload = {
         "since": since.isoformat().replace("+00:00", "Z"),
         "min_level": level.value if level else None,

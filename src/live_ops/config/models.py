@@ -135,7 +135,34 @@ class ReportsConfig(_Table):
 
 
 class StateConfig(_Table):
-    path: str = Field("reports/live_ops.db", min_length=1, description="embedded SQLite: alert history, equity")
+    path: str = Field("reports/live_ops.db", min_length=1, description="embedded SQLite history (used without url)")
+    url: str = Field("", description="shared PostgreSQL history, e.g. postgresql+psycopg://ops@db-host/live_ops")
+    password_env: str = Field("", description="name of the env var holding the database password")
+    keep_days: int = Field(400, ge=1, le=3650, description="history older than this is deleted (kept reports stay)")
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_url(cls, value: str) -> str:
+        if not value:
+            return value
+        if not value.startswith(("postgresql://", "postgresql+psycopg://")):
+            # the value may hold a password: name the scheme, never the text
+            raise ValueError("must be a postgresql:// or postgresql+psycopg:// URL")
+        if "@" in value and ":" in value.split("://", 1)[1].split("@", 1)[0]:
+            raise ValueError("must not contain a password: name an env var in [state].password_env instead")
+        return value
+
+
+class MetricsConfig(_Table):
+    textfile: str = Field("", description="write the Prometheus metrics here after every run "
+                                          "(node_exporter's textfile collector; *.prom), empty: off")
+
+    @field_validator("textfile")
+    @classmethod
+    def _prom_file(cls, value: str) -> str:
+        if value and not value.endswith(".prom"):
+            raise ValueError(f"{value!r} must end in .prom (node_exporter's textfile collector reads only those)")
+        return value
 
 
 def _check_cron(value: str) -> str:
@@ -175,6 +202,7 @@ class LiveOpsConfig(_Table):
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     state: StateConfig = Field(default_factory=StateConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    metrics: MetricsConfig = Field(default_factory=MetricsConfig)
 
     @property
     def mode(self) -> Mode:

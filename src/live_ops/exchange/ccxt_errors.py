@@ -11,12 +11,14 @@ MRO (most specific first), and this module never imports ccxt.
     ccxt class (and subclasses)          live_ops error           health   retried
     AuthenticationError, PermissionDenied,
       AccountSuspended, AccountNotEnabled  ExchangeAuthError       fail     no
-    RateLimitExceeded, DDoSProtection    ExchangeRateLimited      warn     yes
-      ... with HTTP 418 or "banned"      ExchangeBanned           fail     no
+    RateLimitExceeded, DDoSProtection    ExchangeRateLimited      warn     yes, after Retry-After
+      ... with HTTP 418 or "banned"      ExchangeBanned           fail     no (names the ban's end)
     InvalidNonce                         ExchangeClockSkew        fail     no
     RequestTimeout                       ExchangeTimeout          fail     yes
     ExchangeNotAvailable, OnMaintenance,
       NetworkError, OperationFailed      ExchangeUnavailable      fail     yes
+      ... reply cut off / reset after
+          the connection was made        ExchangeBadResponse      fail     no
     BadResponse, NullResponse,
       ChecksumError                      ExchangeBadResponse      fail     no
     NotSupported, BadSymbol,
@@ -33,6 +35,8 @@ host of the URL only.
 from __future__ import annotations
 
 import re
+import time
+from datetime import datetime, timezone
 
 from live_ops.errors import (
     ConfigError,
@@ -93,6 +97,40 @@ _URL = re.compile(r"(https?)://([^/\s?#]+)")
 _BANNED = re.compile(r"\bbann?ed\b", re.IGNORECASE)
 
 
+# below ccxt's NetworkError: the request never reached the exchange ...
+_CONNECT_FAILURES = frozenset({"NewConnectionError", "ConnectTimeoutError", "NameResolutionError",
+                               "ConnectionRefusedError", "ConnectTimeout", "ProxyError", "SSLError"})
+# ... or it did, and the reply was cut off or the connection reset while it was being read
+_BROKEN_REPLIES = frozenset({"ProtocolError", "IncompleteRead", "ChunkedEncodingError", "RemoteDisconnected",
+                             "ConnectionResetError", "InvalidChunkLength", "BrokenPipeError",
+                             "ContentDecodingError"})
+
+
+def _causes(exc: BaseException) -> list[str]:
+    """Return the class names of everything `exc` wraps (cause, context, exception args, `.reason`)."""
+    names: list[str] = []
+    stack: list[object] = [exc.__cause__, exc.__context__]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        names.extend(k.__name__ for k in type(item).__mro__)
+        stack.extend([item.__cause__, item.__context__, getattr(item, "reason", None), *item.args])
+    return names
+
+
+def broken_reply(exc: BaseException) -> bool:
+    """Return whether a network failure happened after connecting: a truncated or reset reply."""
+    names = set(_causes(exc))
+    return not names & _CONNECT_FAILURES and bool(names & _BROKEN_REPLIES)
+
+
+def _utc_text(epoch_s: float) -> str:
+    return datetime.fromtimestamp(epoch_s, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def _ccxt_class_name(exc: BaseException) -> str | None:
     for klass in type(exc).__mro__:
         if klass.__module__.startswith("ccxt") and klass.__name__ in CCXT_ERROR_MAP:
@@ -120,11 +158,14 @@ def translate(
     key_env: str,
     http_status: int | None = None,
     timeout_s: float | None = None,
+    retry_after_s: float | None = None,
+    now: float | None = None,
 ) -> LiveOpsError:
     """Return the `live_ops` error for an exception raised inside a ccxt call.
 
     `http_status` is the status of the last reply (binance raises the same class for 429 and
-    418); `timeout_s` is the per-request timeout that was in force.
+    418); `timeout_s` is the per-request timeout that was in force; `retry_after_s` is how long
+    the reply asked us to wait (Retry-After, Binance's retryAfter or its ban end).
     """
     if isinstance(exc, LiveOpsError):
         return exc
@@ -147,8 +188,16 @@ def translate(
         cls, what = ExchangeBanned, "IP banned by the exchange: stop and wait out the ban"
     if cls is ExchangeTimeout and timeout_s is not None:
         what = f"no answer within {round(timeout_s, 1):g} s"
-    if cls is ExchangeUnavailable and name in ("NetworkError", "ExchangeClosedByUser") and url_host(text):
+    if cls is ExchangeUnavailable and name == "NetworkError" and broken_reply(exc):
+        cls, what = ExchangeBadResponse, "the reply was cut off (connection reset or closed mid-reply)"
+    elif cls is ExchangeUnavailable and name in ("NetworkError", "ExchangeClosedByUser") and url_host(text):
         what = f"{what}: cannot connect to {url_host(text)}"
+    until = None
+    if cls is ExchangeBanned and retry_after_s:
+        until = (time.time() if now is None else now) + retry_after_s
+        what = f"IP banned by the exchange until {_utc_text(until)}: stop and wait out the ban"
+    elif issubclass(cls, ExchangeRateLimited) and retry_after_s:
+        what = f"{what}, asked to retry after {retry_after_s:.3g} s"
     said = "; ".join(part for part in (status, reason) if part)
     message = f"{venue}: {what}{f' ({said})' if said else ''} during {operation}"
     if cls is ExchangeAuthError:
@@ -157,4 +206,9 @@ def translate(
         message += ": sync the local clock (NTP)"
     elif cls is ExchangeRateLimited:
         message += ": wait, or lower the request rate"
+    if cls is ExchangeBanned:
+        return ExchangeBanned(message, retry_after_s=retry_after_s,
+                              until=datetime.fromtimestamp(until, tz=timezone.utc) if until else None)
+    if issubclass(cls, ExchangeError):
+        return cls(message, retry_after_s=retry_after_s if issubclass(cls, ExchangeRateLimited) else None)
     return cls(message)

@@ -55,6 +55,8 @@ def market_rules(market: Mapping[str, Any], *, precision_mode: int, tick_size_mo
         min_cost=number((limits.get("cost") or {}).get("min")),
         amount_step=amount_step(market, precision_mode, tick_size_mode),
         active=market.get("active") is not False,
+        settle=market.get("settle") or "",
+        inverse=bool(market.get("inverse")),
     )
 
 

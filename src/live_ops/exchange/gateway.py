@@ -32,6 +32,8 @@ class MarketRules:
     min_cost: float | None = None
     amount_step: float | None = None  # smallest amount increment, if known
     active: bool = True
+    settle: str = ""  # the coin a derivative settles (and reports PnL) in; "" for spot
+    inverse: bool = False  # contracts are worth a fixed amount of the quote (e.g. 1 USD), settled in base
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +56,10 @@ class Position:
     size: float
     entry_price: float
     mark_price: float
-    contract_size: float = 1.0
-    unrealized_pnl: float | None = None  # as reported by the exchange, if it reports it
-    realized_pnl: float | None = None
+    contract_size: float = 1.0  # base units per contract (inverse: the contract's base value at the mark)
+    unrealized_pnl: float | None = None  # as reported by the exchange, in the account's quote currency
+    realized_pnl: float | None = None  # as reported, in the quote currency; None where not reported
+    value_rate: float = 1.0  # quote currency per unit of the market's quote (a USDC market in a USDT book)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,8 @@ class Holdings:
     positions: tuple[Position, ...]
     account: AccountSummary
     requests: int = 0  # HTTP requests spent on this read (0 for paper)
+    #: what this read could not cover or value (account types not read, coins without a price)
+    coverage_warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -199,13 +199,14 @@ def scan_archive(output_dir: Path | str) -> list[IndexEntry]:
         entry = entries.setdefault(stem, IndexEntry(stem=stem, generated_at=when))
         entry.extensions.append(ext)
         if ext == "json":
-            _read_summary(path, entry)
+            read_summary(path, entry)
     for entry in entries.values():
         entry.extensions.sort(key=REPORT_EXTENSIONS.index)
     return sorted(entries.values(), key=lambda e: (e.generated_at, e.stem), reverse=True)
 
 
-def _read_summary(path: Path, entry: IndexEntry) -> None:
+def read_summary(path: Path, entry: IndexEntry) -> None:
+    """Fill `entry`'s time, tag and statuses from the report's JSON sidecar at `path` (a damaged one: left as is)."""
     try:
         summary = json.loads(path.read_text(encoding="utf-8")).get("summary", {})
         entry.generated_at = datetime.fromisoformat(summary["generated_at"]).astimezone(timezone.utc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from live_ops.alerts.history import AlertHistory
 from live_ops.reporting.snapshot import AlertRow, collapse_alerts
@@ -14,7 +15,7 @@ RECENT_ALERTS_LIMIT = 20
 HISTORY_SCAN_LIMIT = 5_000
 
 
-def recent_alerts(state_path: Path | str, now: datetime, *, window: timedelta = RECENT_ALERTS_WINDOW,
+def recent_alerts(state_path: Path | str | Any, now: datetime, *, window: timedelta = RECENT_ALERTS_WINDOW,
                   limit: int = RECENT_ALERTS_LIMIT) -> list[AlertRow]:
     """Return up to `limit` distinct alerts raised since `now - window`, newest first, with repeat counts.
 

@@ -68,6 +68,7 @@ class PositionRow:
     notional: str
     unrealized_pnl: str
     pnl_tone: str
+    realized_pnl: str = "n/a"  # "n/a" where the venue reports none: unknown is not zero
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,8 @@ def build_view(snapshot: StatusSnapshot, *, notes_html: str | None = None) -> Re
     view.num_positions = portfolio.totals.num_open_positions
     view.positions = [
         PositionRow(p.symbol, p.side, amount(p.size), money(p.notional), money(p.unrealized_pnl),
-                    "bad" if p.unrealized_pnl < 0 else "ok")
+                    "bad" if p.unrealized_pnl < 0 else "ok",
+                    "n/a" if p.realized_pnl is None else money(p.realized_pnl))
         for p in portfolio.positions
     ]
     risk = portfolio.risk

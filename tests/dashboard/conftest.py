@@ -1,0 +1,108 @@
+"""Dashboard fixtures: a real uvicorn server on a free 127.0.0.1 port, and a desk recorded for real.
+
+The server's socket is bound and listening before uvicorn starts, so a client may connect at
+once (the kernel queues it): no polling for "started".
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import httpx
+import pytest
+
+from live_ops.alerts import Alerter
+from live_ops.config import load_config
+from live_ops.dashboard.read import DeskReader
+from live_ops.dashboard.server import build_server, listen
+from live_ops.reporting import StatusSnapshot, archive_report, maintain_archive, render_report, report_stem
+from live_ops.status import headline
+from live_ops.store import Store
+from live_ops.store import models as stored
+from tests.reporting.builders import make_snapshot
+
+BREACH_CONFIG = {"max_symbol_exposure_notional = 5000.0": "max_symbol_exposure_notional = 2000.0"}
+
+
+@contextmanager
+def serving(read: Callable, archive_dir: Path, host: str = "127.0.0.1", *, environ: dict[str, str] | None = None,
+            refresh_seconds: int = 30) -> Iterator[str]:
+    """Serve the dashboard on `host` and a free port; yield its base URL."""
+    server = build_server(read, archive_dir, host, 0, environ=environ or {}, refresh_seconds=refresh_seconds)
+    sock = listen(host, 0)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+class Desk:
+    """A config and what real runs recorded with it: reports in the archive, alerts in the history."""
+
+    def __init__(self, config_path: Path) -> None:
+        self.config_path = config_path
+        self.config = load_config(config_path)
+        self.archive = Path(self.config.reports.output_dir)
+
+    def record_run(self, at: datetime, *, tag: str = "daily") -> str:
+        """Record one status run at `at` as the report flow does: alerts, then the archived report."""
+        snapshot = make_snapshot(self.config_path, tag=tag, generated_at=at)
+        assert snapshot.portfolio is not None and snapshot.portfolio.risk is not None
+        record_history(Store.at(self.config.state), snapshot)
+        Alerter(self.config).risk(snapshot.portfolio.risk, "portfolio")
+        rendered = render_report(snapshot, "both")
+        archived = archive_report(self.archive, report_stem(at, tag), rendered.documents("both"),
+                                  snapshot.sidecar_json())
+        maintain_archive(self.archive, self.config.reports.keep_days, at)
+        return archived.stem
+
+    def reader(self, clock: Callable[[], datetime] | None = None) -> DeskReader:
+        return DeskReader(self.config.state, self.archive, **({"clock": clock} if clock else {}))
+
+
+def record_history(store: Store, snapshot: StatusSnapshot) -> None:
+    """Record the health run, the portfolio snapshot and the report of `snapshot` in the history store."""
+    health, portfolio = snapshot.health, snapshot.portfolio
+    mode = health.mode or ""
+    head = headline(health.overall_status, snapshot.risk_severity).value
+    store.record(stored.HealthRun(at=health.checked_at, mode=mode, headline=headline(health.overall_status, None).value,
+                                  overall_status=health.overall_status,
+                                  checks={c.name: str(c.status) for c in health.checks}))
+    if portfolio is not None:
+        risk = portfolio.risk
+        store.record(stored.PortfolioPoint(
+            at=portfolio.as_of, mode=mode, headline=headline(None, snapshot.risk_severity).value,
+            quote_currency=portfolio.quote_currency, equity=portfolio.equity, free_cash=portfolio.free_cash,
+            total_exposure=portfolio.totals.total_notional, open_positions=portfolio.totals.num_open_positions,
+            daily_pnl=(risk.metrics.get("daily_pnl") if risk else None), risk_severity=snapshot.risk_severity,
+            limits=[stored.LimitRatio(limit_name=d.limit_name, symbol=d.symbol, ratio=d.ratio,
+                                      severity=str(getattr(d.severity, "value", d.severity)))
+                    for d in (risk.limit_details if risk else [])],
+            positions=[stored.PositionRow(symbol=p.symbol, side=p.side, size=p.size, notional=p.notional,
+                                          unrealized_pnl=p.unrealized_pnl) for p in portfolio.positions]))
+    store.record(stored.ReportRecord(at=snapshot.generated_at, mode=mode, headline=head,
+                                     name=report_stem(snapshot.generated_at, snapshot.tag)))
+
+
+@pytest.fixture
+def desk(write_config) -> Desk:
+    """A paper desk whose BTC exposure breaches its limit, with three days of recorded runs."""
+    d = Desk(write_config(replace=BREACH_CONFIG))
+    now = datetime.now(timezone.utc)
+    for days in (2, 1, 0):
+        d.record_run(now - timedelta(days=days, minutes=5))
+    return d
+
+
+@pytest.fixture
+def client() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=10, trust_env=False) as c:
+        yield c
