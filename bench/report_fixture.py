@@ -8,9 +8,9 @@ from functools import lru_cache
 from live_ops.config import load_config
 from live_ops.exchange import build_gateway
 from live_ops.exchange.gateway import AccountSummary, Holdings, Position
-from live_ops.health import check_alerts, check_config, check_exchange, check_live_risk, summarize
 from live_ops.portfolio import build_snapshot
 from live_ops.reporting import StatusSnapshot, render_report
+from live_ops.runs import RunContext, check_health
 from live_ops.risk import DailyBase, evaluate_risk
 
 from bench.run import REPO
@@ -22,9 +22,8 @@ def big_snapshot(positions: int) -> StatusSnapshot:
     path = REPO / "config" / "config.toml"
     config = load_config(path)
     now = datetime.now(timezone.utc)
-    config_check, _ = check_config(path)
-    health = summarize([config_check, check_exchange(config, build_gateway), check_alerts(config.live_alerts),
-                        check_live_risk(config.live_risk)], mode=config.mode, checked_at=now)
+    with RunContext(path, clock=lambda: now) as ctx:
+        health = check_health(ctx)
     holdings = Holdings(
         positions=tuple(Position(f"C{i:04d}/EUR", size=(-1) ** i * 0.5, entry_price=100.0, mark_price=101.0 + i % 7)
                         for i in range(positions)),

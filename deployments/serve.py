@@ -32,9 +32,9 @@ TAGS = ["live-ops"]
 def report_schedules(schedule: ScheduleConfig, fmt: str = SCHEDULED_FORMAT) -> list[Schedule]:
     """Return the daily and weekly report schedules, each tagging its runs (and artifact key)."""
     return [
-        Cron(schedule.daily_cron, timezone=schedule.timezone, slug="daily", parameters={"tag": "daily", "format": fmt}),
+        Cron(schedule.daily_cron, timezone=schedule.timezone, slug="daily", parameters={"tag": "daily", "format": fmt, "period": "1d"}),
         Cron(schedule.weekly_cron, timezone=schedule.timezone, slug="weekly",
-             parameters={"tag": "weekly", "format": fmt}),
+             parameters={"tag": "weekly", "format": fmt, "period": "7d"}),
     ]
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime, timezone
-
 from prefect import flow
 
 from live_ops.flows.hooks import alert_on_flow_failure
-from live_ops.health import HealthReport, skipped, summarize
-from live_ops.tasks.alerts import raise_health_alerts
-from live_ops.tasks.health import check_alerts, check_config, check_exchange, check_live_risk
+from live_ops.health import HealthReport
+from live_ops.runs import RunContext
+from live_ops.tasks.alerts import raise_alerts, run_alert_budget
+from live_ops.tasks.health import check_health
+from live_ops.tasks.history import record_history
 from live_ops.tasks.metrics import write_metrics
 
 
@@ -22,17 +21,9 @@ async def live_health_flow(config_path: str = "config/config.toml") -> HealthRep
     Args:
         config_path: path of the TOML config on the machine that runs the flow.
     """
-    checked_at = datetime.now(timezone.utc)
-    config_check, config = await check_config(config_path)
-    if config is None:
-        checks = [config_check, skipped("exchange"), skipped("alerts"), skipped("live_risk")]
-        report = summarize(checks, mode=None, checked_at=checked_at)
-        await raise_health_alerts(None, report)
-        return report
-    # the exchange round trip is the slow one: the cheap checks run beside it
-    others = await asyncio.gather(check_exchange(config), check_alerts(config), check_live_risk(config))
-    checks = [config_check, *others]
-    report = summarize(checks, mode=config.mode, checked_at=checked_at)
-    await raise_health_alerts(config, report)
-    await write_metrics(config)
+    with RunContext(config_path, alert_budget=run_alert_budget()) as ctx:
+        report = await check_health(ctx)
+        await raise_alerts(ctx, report)
+        await record_history(ctx, report)
+        await write_metrics(ctx)
     return report

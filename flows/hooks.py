@@ -14,7 +14,15 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
-from live_ops.alerts import Alerter, EventOutcome, fallback_dispatcher, flow_failure_event, redact_text
+from live_ops.alerts import (
+    Alerter,
+    EventOutcome,
+    fallback_dispatcher,
+    flow_failure_event,
+    raise_safely,
+    redact_text,
+)
+from live_ops.alerts.budget import for_run
 from live_ops.config import default_config_path, load_config
 from live_ops.errors import LiveOpsError
 
@@ -29,7 +37,7 @@ def _send(flow_name: str, run_name: str, run_id: str, state_name: str, reason: s
         event = flow_failure_event(flow=flow_name, run_name=run_name, run_id=run_id, state=state_name,
                                    reason=f"{reason} (alert config unreadable: {exc})", now=datetime.now(timezone.utc))
         return fallback_dispatcher().dispatch([event])
-    return Alerter(config).flow_failure(flow=flow_name, run_name=run_name, run_id=run_id, state=state_name,
+    return Alerter(config, budget=for_run(run_id)).flow_failure(flow=flow_name, run_name=run_name, run_id=run_id, state=state_name,
                                         reason=reason)
 
 
@@ -38,8 +46,8 @@ def alert_on_flow_failure(flow: Any, flow_run: Any, state: Any) -> None:
     try:
         parameters = getattr(flow_run, "parameters", None) or {}
         config_path = str(parameters.get("config_path") or default_config_path())
-        outcomes = _send(flow.name, str(flow_run.name), str(flow_run.id), str(state.name),
-                         str(state.message or ""), config_path)
+        outcomes = raise_safely("flow failure", lambda: _send(
+            flow.name, str(flow_run.name), str(flow_run.id), str(state.name), str(state.message or ""), config_path))
         _log.info("flow %s %s: alert %s", flow.name, state.name,
                   ", ".join(f"{d.sink}={d.status}" for o in outcomes for d in o.deliveries))
     except Exception as exc:  # noqa: BLE001 - a hook must never mask the run's own failure

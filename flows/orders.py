@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 from prefect import flow
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
+from live_ops import clock
 from live_ops.flows.hooks import alert_on_flow_failure
-from live_ops.exchange import build_gateway
-from live_ops.orders import OrderPreview, order_notional, preview_name
-from live_ops.tasks.alerts import raise_risk_alerts
-from live_ops.tasks.config import load_config
+from live_ops.orders import OrderPreview, preview_name
+from live_ops.runs import RunContext
+from live_ops.tasks.alerts import raise_alerts, run_alert_budget
+from live_ops.tasks.history import record_history
 from live_ops.tasks.metrics import write_metrics
-from live_ops.tasks.orders import build_orders, evaluate_order_risk, export_orders, fetch_market_data, load_signal_file
-from live_ops.tasks.portfolio import snapshot_portfolio, start_of_day_equity
+from live_ops.tasks.orders import export_orders, load_signal_file, preview_orders
 
 
 def _run_name() -> str:
@@ -51,27 +50,17 @@ async def order_preview_flow(
         tag: name of this preview (letters, digits, - and _); default preview-YYYYmmdd-HHMMSS.
         out_path: also write the previewed orders as CSV here (not written when the preview is blocked).
     """
-    created_at = datetime.now(timezone.utc)
+    created_at = clock.now()
     name = preview_name(tag, created_at)
-    config = await load_config(config_path)
-    batch = await load_signal_file(signals_path)
-    per_order = order_notional(notional, config.live_risk.default_order_notional)
-    # one gateway per run, shared by every task, so markets load once and the quote read is one call
-    gateway = build_gateway(config)
-    try:
-        snapshot = await snapshot_portfolio(gateway, config.mode) if evaluate_risk else None
-        market = await fetch_market_data(gateway, batch.symbols())
-        # quote(): a 100k-signal batch is one value, not a collection for Prefect to walk
-        preview = await build_orders(gateway, quote(batch), market, per_order, config, name, created_at)
-    finally:
-        gateway.close()
-    if snapshot is not None:
-        daily = await start_of_day_equity(config, snapshot, None)
-        preview = await evaluate_order_risk(config, snapshot, quote(preview), market, daily, enforce_live_risk)
-        if preview.risk is not None:
-            await raise_risk_alerts(config, quote(preview.risk), "orders",
-                              block_on_violation=enforce_live_risk or config.live_risk.block_on_violation)
-    if out_path and not preview.blocked:
-        preview = await export_orders(quote(preview), out_path)
-    await write_metrics(config)
+    # one context per run: the config loads once, one gateway loads markets once for every read
+    with RunContext(config_path, alert_budget=run_alert_budget()) as ctx:
+        batch = await load_signal_file(signals_path)
+        # quote(): a 100k-signal batch or preview is one value, not a collection for Prefect to walk
+        preview = await preview_orders(ctx, quote(batch), name, created_at, notional, evaluate_risk,
+                                       enforce_live_risk)
+        await raise_alerts(ctx, quote(preview))
+        if out_path:
+            preview = await export_orders(quote(preview), out_path)
+        await record_history(ctx, quote(preview))
+        await write_metrics(ctx)
     return quote(preview)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from prefect import flow
 
 from live_ops.flows.hooks import alert_on_flow_failure
-from live_ops.exchange import build_gateway
 from live_ops.portfolio import PortfolioSnapshot
-from live_ops.tasks.alerts import raise_risk_alerts
-from live_ops.tasks.config import load_config
+from live_ops.runs import RunContext
+from live_ops.tasks.alerts import raise_alerts, run_alert_budget
+from live_ops.tasks.history import record_history
 from live_ops.tasks.metrics import write_metrics
-from live_ops.tasks.portfolio import evaluate_portfolio_risk, snapshot_portfolio, start_of_day_equity
+from live_ops.tasks.portfolio import assess_portfolio
 
 
 @flow(flow_run_name="portfolio {config_path}",
@@ -25,16 +25,9 @@ async def portfolio_flow(
         evaluate_risk: evaluate the snapshot against `[live_risk]` (false: snapshot only).
         starting_cash: base of the daily-loss limits instead of the day's first recorded equity.
     """
-    config = await load_config(config_path)
-    gateway = build_gateway(config)
-    try:
-        snapshot = await snapshot_portfolio(gateway, config.mode)
-    finally:
-        gateway.close()
-    if evaluate_risk:
-        daily = await start_of_day_equity(config, snapshot, starting_cash)
-        snapshot = await evaluate_portfolio_risk(config, snapshot, daily)
-        if snapshot.risk is not None:
-            await raise_risk_alerts(config, snapshot.risk, "portfolio")
-    await write_metrics(config)
+    with RunContext(config_path, alert_budget=run_alert_budget()) as ctx:
+        snapshot = await assess_portfolio(ctx, starting_cash=starting_cash, with_risk=evaluate_risk)
+        await raise_alerts(ctx, snapshot)
+        await record_history(ctx, snapshot)
+        await write_metrics(ctx)
     return snapshot

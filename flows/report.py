@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
 from prefect import flow, get_run_logger
 
-from live_ops.flows.health import live_health_flow
+from live_ops import clock, runs
+from live_ops.display import ADHOC_TAG
+from live_ops.errors import ArchiveError
 from live_ops.flows.hooks import alert_on_flow_failure
-from live_ops.config.models import LiveOpsConfig
-from live_ops.errors import LiveOpsError
-from live_ops.exchange import build_gateway
-from live_ops.health import HealthReport
-from live_ops.portfolio import PortfolioSnapshot
-from live_ops.reporting import ReportResult, StatusSnapshot, output_directory, validate_tag
-from live_ops.tasks.alerts import raise_risk_alerts
-from live_ops.tasks.config import load_config
+from live_ops.recording import report_entry
+from live_ops.reporting import ReportResult, validate_tag
+from live_ops.reporting.review import validate_period
+from live_ops.runs import RunContext
+from live_ops.tasks.alerts import raise_alerts, run_alert_budget
+from live_ops.tasks.health import check_health
+from live_ops.tasks.history import prune_history, record_history, review_period
 from live_ops.tasks.metrics import write_metrics
-from live_ops.tasks.portfolio import evaluate_portfolio_risk, snapshot_portfolio, start_of_day_equity
+from live_ops.tasks.portfolio import report_portfolio
 from live_ops.tasks.report import (
     archive_status_report,
+    build_status,
     maintain_report_archive,
-    operator_notes,
     publish_report_artifacts,
-    recent_alerts,
     render_status_report,
 )
 
@@ -33,24 +32,7 @@ from live_ops.tasks.report import (
 def _run_name() -> str:
     from prefect.runtime import flow_run
 
-    return f"status report {flow_run.parameters.get('tag') or 'adhoc'}"
-
-
-async def _portfolio(health: HealthReport, config: LiveOpsConfig | None) -> tuple[PortfolioSnapshot | None, str | None]:
-    """Return the portfolio with risk, or why there is none: a failed read is reported, not raised."""
-    if config is None:
-        return None, "the config did not load"
-    if not health.exchange_ok:
-        return None, "the exchange check failed: " + "; ".join(health.exchange_errors)
-    gateway = build_gateway(config)
-    try:
-        snapshot = await snapshot_portfolio(gateway, config.mode)
-    except LiveOpsError as exc:
-        return None, str(exc)
-    finally:
-        gateway.close()
-    daily = await start_of_day_equity(config, snapshot, None)
-    return await evaluate_portfolio_risk(config, snapshot, daily), None
+    return f"status report {flow_run.parameters.get('tag') or ADHOC_TAG}"
 
 
 @flow(flow_run_name=_run_name,
@@ -61,6 +43,8 @@ async def status_report_flow(
     tag: str | None = None,
     notes_file: Path | None = None,
     output_dir: Path | None = None,
+    period: str | None = None,
+    keep: bool = False,
 ) -> ReportResult:
     """Check health, snapshot the portfolio against the risk limits, and archive a status report.
 
@@ -73,35 +57,32 @@ async def status_report_flow(
         tag: suffix of the report name and artifact key, e.g. daily or weekly (letters, digits, - and _).
         notes_file: operator notes (Markdown) to include; a missing file is a warning, not a failure.
         output_dir: where reports are archived (default: [reports].output_dir).
+        period: add section 5, the Period Review of this long a period from the history (1d, 7d, 30d, ...).
+        keep: archive the report as kept: retention never deletes it.
     """
     tag = validate_tag(tag)  # a bad tag fails before any work: it could name a file
-    generated_at = datetime.now(timezone.utc)
-    health = await live_health_flow(config_path=str(config_path))
-    config = await load_config(str(config_path)) if health.config_ok else None
-    portfolio, portfolio_error = await _portfolio(health, config)
-    if portfolio_error:
-        get_run_logger().warning("portfolio unavailable: %s", portfolio_error)
-    if config is not None and portfolio is not None and portfolio.risk is not None:
-        # before reading the history, so this run's own alerts are in the report
-        await raise_risk_alerts(config, portfolio.risk, "portfolio")
-    alerts, alerts_note = await recent_alerts(config, generated_at)
-    notes = await operator_notes(notes_file)
-    snapshot = StatusSnapshot(generated_at=generated_at, tag=tag, health=health, portfolio=portfolio,
-                              portfolio_error=portfolio_error, alerts=alerts, alerts_note=alerts_note, notes=notes)
-    rendered = await render_status_report(snapshot, format)
-    directory = output_directory(output_dir, config.reports.output_dir if config else None)
-    archived = await archive_status_report(directory, snapshot, rendered, format)
-    upkeep = await maintain_report_archive(directory, config.reports.keep_days if config else None, generated_at)
-    key = await publish_report_artifacts(snapshot, rendered, archived)
-    await write_metrics(config)
+    period = validate_period(period)
+    generated_at = clock.now()
+    # one context per run: the config loads once; health and portfolio share one gateway (markets load once)
+    with RunContext(config_path, alert_budget=run_alert_budget()) as ctx:
+        health = await check_health(ctx)
+        await raise_alerts(ctx, health)
+        portfolio = await report_portfolio(ctx, health)
+        await raise_alerts(ctx, portfolio)  # before the history is read: this run's alerts are in the report
+        await record_history(ctx, portfolio.snapshot)
+        review = await review_period(ctx, period, generated_at)
+        snapshot = await build_status(ctx, health, portfolio, generated_at, tag, notes_file, review, keep)
+        rendered = await render_status_report(snapshot, format)
+        try:
+            archived = await archive_status_report(ctx, output_dir, snapshot, rendered, format)
+        except ArchiveError:
+            # the archive cannot be written: the rendered report is not lost, it is still the run's artifact
+            await publish_report_artifacts(snapshot, rendered, None)
+            raise
+        upkeep = await maintain_report_archive(ctx, output_dir, generated_at)
+        await record_history(ctx, report_entry(archived, snapshot))
+        await prune_history(ctx, generated_at)
+        key = await publish_report_artifacts(snapshot, rendered, archived)
+        await write_metrics(ctx)
     get_run_logger().info("status report %s: health %s", archived.stem, health.overall_status)
-    return ReportResult(
-        overall_status=health.overall_status,
-        files=[str(path) for path in archived.files],
-        sidecar=str(archived.sidecar),
-        index=str(upkeep.index),
-        artifact_key=key,
-        risk_severity=snapshot.risk_severity,
-        deleted=len(upkeep.deleted),
-        warnings=[w for w in (notes.warning, portfolio_error and f"portfolio unavailable: {portfolio_error}") if w],
-    )
+    return runs.report_result(snapshot, archived, upkeep, key)

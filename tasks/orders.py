@@ -1,4 +1,4 @@
-"""Order-preview tasks: load signals, read markets and prices, build the orders, project risk, export."""
+"""Order-preview tasks: load signals, the preview step (with retries on transient exchange faults), export."""
 
 from __future__ import annotations
 
@@ -8,21 +8,9 @@ from datetime import datetime
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from live_ops.config.models import LiveOpsConfig
-from live_ops.exchange.gateway import ExchangeGateway
-from live_ops.orders import (
-    MarketData,
-    OrderPreview,
-    SignalBatch,
-    blocks,
-    build_preview,
-    evaluate_projected_risk,
-    load_signals,
-    read_market_data,
-    write_orders_csv,
-)
-from live_ops.portfolio import PortfolioSnapshot
-from live_ops.risk import DailyBase
+from live_ops import runs
+from live_ops.orders import OrderPreview, SignalBatch, load_signals
+from live_ops.runs import RunContext
 from live_ops.tasks.retry import EXCHANGE_RETRIES, EXCHANGE_RETRY_DELAYS, retry_transient_exchange_errors
 
 
@@ -37,52 +25,34 @@ async def load_signal_file(signals_path: str) -> SignalBatch:
 
 
 @task(
-    name="read-market-data",
+    name="preview-orders",
     cache_policy=NO_CACHE,
     retries=EXCHANGE_RETRIES,
     retry_delay_seconds=EXCHANGE_RETRY_DELAYS,
     retry_condition_fn=retry_transient_exchange_errors,
 )
-async def fetch_market_data(gateway: ExchangeGateway, symbols: list[str]) -> MarketData:
-    """Return market rules and ONE batched quote read for `symbols`."""
-    market = await asyncio.to_thread(read_market_data, gateway, symbols)  # network I/O off the event loop
-    get_run_logger().info("%s: %d of %d symbols listed, %d priced", market.venue, len(market.rules), len(symbols),
-                          len(market.quotes))
-    return market
-
-
-@task(name="build-orders", cache_policy=NO_CACHE)
-async def build_orders(
-    gateway: ExchangeGateway, batch: SignalBatch, market: MarketData, notional: float, config: LiveOpsConfig,
-    name: str, created_at: datetime,
-) -> OrderPreview:
-    """Return the preview of `batch` at `notional` per order, quantities rounded by the gateway."""
-    preview = build_preview(
-        batch, market, gateway.round_amount, notional=notional,
-        min_order_notional=config.live_risk.min_order_notional, quote_currency=config.quote_currency,
-        name=name, created_at=created_at,
+async def preview_orders(ctx: RunContext, batch: SignalBatch, name: str, created_at: datetime,
+                         notional: float | None, evaluate_risk: bool, enforce: bool) -> OrderPreview:
+    """Return the preview of `batch`: orders, skipped signals, risk on top of the portfolio, blocked."""
+    # exchange reads off the event loop
+    preview = await asyncio.to_thread(runs.preview_orders, ctx, batch, name=name, created_at=created_at,
+                                      notional=notional, evaluate_risk=evaluate_risk, enforce=enforce)
+    risk = preview.risk
+    get_run_logger().info(
+        "preview %s: %d orders, %d skipped, %.2f %s; risk %s%s%s", name, preview.num_orders, len(preview.skipped),
+        preview.total_notional, preview.quote_currency, risk.severity.value if risk is not None else "skipped",
+        " (BLOCKED)" if preview.blocked else "",
+        "".join(f"\n  {reason}" for reason in risk.reasons[:20]) if risk is not None else "",
     )
-    get_run_logger().info("preview %s: %d orders, %d skipped, %.2f %s", name, preview.num_orders,
-                          len(preview.skipped), preview.total_notional, preview.quote_currency)
     return preview
-
-
-@task(name="evaluate-order-risk", cache_policy=NO_CACHE)
-async def evaluate_order_risk(
-    config: LiveOpsConfig, snapshot: PortfolioSnapshot, preview: OrderPreview, market: MarketData,
-    daily: DailyBase, enforce: bool,
-) -> OrderPreview:
-    """Return `preview` with its risk on top of `snapshot` and whether enforcement blocks it."""
-    risk = evaluate_projected_risk(snapshot, preview, market, config.live_risk, daily)
-    blocked = blocks(risk, enforce=enforce, block_on_violation=config.live_risk.block_on_violation)
-    get_run_logger().info("order risk: %s%s%s", risk.severity.value, " (BLOCKED)" if blocked else "",
-                          "".join(f"\n  {reason}" for reason in risk.reasons[:20]))
-    return preview.model_copy(update={"risk": risk, "blocked": blocked})
 
 
 @task(name="write-orders-csv", cache_policy=NO_CACHE)
 async def export_orders(preview: OrderPreview, out_path: str) -> OrderPreview:
-    """Write the orders CSV atomically; return `preview` with `out_path` set."""
-    path = write_orders_csv(preview, out_path)
-    get_run_logger().info("%d orders written to %s", preview.num_orders, path)
-    return preview.model_copy(update={"out_path": str(path)})
+    """Write the orders CSV atomically unless the preview is blocked; return `preview` with `out_path` set."""
+    exported = runs.export_preview(preview, out_path)
+    if exported.out_path:
+        get_run_logger().info("%d orders written to %s", preview.num_orders, exported.out_path)
+    else:
+        get_run_logger().warning("preview blocked: orders not written to %s", out_path)
+    return exported

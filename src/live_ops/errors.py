@@ -5,6 +5,7 @@
     ├── ConfigError               the config file is missing, malformed or invalid; names file and key
     ├── InputError                an input file (signals CSV, notes) is missing or malformed; names file/line
     ├── StateError                the history store (SQLite file or PostgreSQL) cannot be read or written
+    ├── ArchiveError              the report archive (--output-dir) cannot be written; names the path
     ├── ExchangeError             anything that went wrong talking to the exchange
     │   ├── ExchangeAuthError     key/secret/permission rejected: fix the API key
     │   ├── ExchangeRateLimited   throttled (429/418): wait, or lower the request rate
@@ -16,7 +17,7 @@
     │   └── ExchangeNotSupported  the exchange cannot do what the config asks (e.g. no sandbox)
     └── AlertDeliveryError        an alert sink did not accept an event
 
-Foreign exceptions (ccxt, httpx, SQLAlchemy/sqlite3/psycopg, tomllib, pydantic) are translated into this tree at
+Foreign exceptions (ccxt, httpx, SQLAlchemy/sqlite3/psycopg, tomllib, pydantic, OSError of the archive) are translated into this tree at
 exactly one seam each; nothing above the seam catches a foreign exception.
 """
 
@@ -43,6 +44,10 @@ class InputError(LiveOpsError):
 
 class StateError(LiveOpsError):
     """Raised when the history store (SQLite file or PostgreSQL) cannot be opened, migrated, read or written."""
+
+
+class ArchiveError(LiveOpsError):
+    """Raised when a report cannot be written to its archive directory (not a directory, read-only, full)."""
 
 
 class ExchangeError(LiveOpsError):

@@ -76,11 +76,12 @@ def skipped(name: str, reason: str = "skipped: the config did not load") -> Chec
     return CheckResult(name=name, status="fail", duration_ms=0.0, messages=[reason])
 
 
-def check_config(path: Path | str) -> tuple[CheckResult, LiveOpsConfig | None]:
-    """Return the config check and, when it passes, the loaded config."""
+def check_config(path: Path | str, load: Callable[[Path | str], LiveOpsConfig] = load_config
+                 ) -> tuple[CheckResult, LiveOpsConfig | None]:
+    """Return the config check and, when it passes, the loaded config (`load`: the run's loader)."""
     timer = _Timer()
     try:
-        config = load_config(path)
+        config = load(path)
     except ConfigError as exc:
         return CheckResult(name="config", status="fail", duration_ms=timer.ms, messages=[str(exc)]), None
     result = CheckResult(
@@ -93,21 +94,19 @@ def check_config(path: Path | str) -> tuple[CheckResult, LiveOpsConfig | None]:
     return result, config
 
 
-def check_exchange(
-    config: LiveOpsConfig, build: Callable[[LiveOpsConfig], ExchangeGateway], deadline_s: float = EXCHANGE_DEADLINE_S
-) -> CheckResult:
-    """Return the exchange check: build the gateway for the mode and run its health round trip."""
+def check_exchange(venue: str, gateway: Callable[[], ExchangeGateway],
+                   deadline_s: float = EXCHANGE_DEADLINE_S) -> CheckResult:
+    """Return the exchange check: get the run's gateway for the mode and run its health round trip.
+
+    `gateway` builds (or returns the run's already built) gateway; the caller owns and closes it,
+    so the markets the round trip loads serve the rest of the run.
+    """
     timer = _Timer()
-    gateway = None
     try:
-        gateway = build(config)
-        probes = gateway.probe(deadline_s=deadline_s)
+        probes = gateway().probe(deadline_s=deadline_s)
     except (ExchangeError, ConfigError) as exc:
         return CheckResult(name="exchange", status="fail", duration_ms=timer.ms, messages=[str(exc)],
-                           details={"exchange": _venue(config), "error_kind": getattr(exc, "kind", "config")})
-    finally:
-        if gateway is not None:
-            gateway.close()
+                           details={"exchange": venue, "error_kind": getattr(exc, "kind", "config")})
     status = worst_status([p.status for p in probes])
     return CheckResult(
         name="exchange",
@@ -115,7 +114,7 @@ def check_exchange(
         duration_ms=timer.ms,
         messages=[p.message for p in probes],
         details={
-            "exchange": _venue(config),
+            "exchange": venue,
             "probes": [
                 {"name": p.name, "status": p.status, "latency_ms": round(p.latency_ms, 3), **dict(p.details)}
                 for p in probes
@@ -124,31 +123,35 @@ def check_exchange(
     )
 
 
-def _venue(config: LiveOpsConfig) -> str:
-    return "paper" if config.mode == "paper" else config.exchange.id
-
-
 def usable_sinks(alerts: AlertsConfig, environ: Mapping[str, str] | None = None) -> tuple[list[str], list[str]]:
-    """Return (sinks that can deliver, one warning per sink or URL entry that cannot)."""
+    """Return (sinks that can deliver, one warning per sink or URL entry that cannot).
+
+    The sinks are built exactly as a run builds them, so "ready" here means a run can deliver:
+    a URL Apprise cannot use, or an env var that is not set, is named with its reason.
+    """
+    from live_ops.alerts.dispatcher import URL_SINKS, build_sinks  # the alerts package imports this module
+    from live_ops.alerts.sinks import InvalidSink
+
     usable: list[str] = []
     warnings: list[str] = []
-    for sink, key in (("webhook", "webhook_urls"), ("slack", "slack_webhook_urls")):
-        entries = getattr(alerts, key)
-        resolved = resolve_url_entries(entries, key=f"live_alerts.{key}", environ=environ)
-        if sink in alerts.sinks:
-            warnings.extend(resolved.problems)
-            if not resolved.urls:
-                warnings.append(f"'{sink}' sink is listed but live_alerts.{key} has no usable URL: nothing is sent")
-        elif entries:
+    for sink, (key, _) in URL_SINKS.items():
+        if getattr(alerts, key) and sink not in alerts.sinks:
             warnings.append(f"live_alerts.{key} is set but '{sink}' is not in live_alerts.sinks: nothing is sent")
-    for sink in alerts.sinks:
-        if sink in ("log", "stderr"):
-            usable.append(sink)
-        else:
-            key = "webhook_urls" if sink == "webhook" else "slack_webhook_urls"
-            if resolve_url_entries(getattr(alerts, key), key=key, environ=environ).urls:
-                usable.append(sink)
-    return usable, warnings
+    built = build_sinks(alerts.model_copy(update={"enabled": True}), environ=environ, sleep=lambda _: None)
+    for sink in built:
+        channel = sink.name.split("[", 1)[0]
+        if isinstance(sink, InvalidSink):
+            if "[" in sink.name:  # one URL entry; an empty list is said below, once
+                warnings.append(sink.reason if sink.reason.startswith("live_alerts.") else f"{sink.name}: {sink.reason}")
+        elif channel in alerts.sinks and channel not in usable:
+            usable.append(channel)
+    for channel in alerts.sinks:
+        if channel in URL_SINKS and channel not in usable:
+            key = URL_SINKS[channel][0]
+            warnings.append(f"'{channel}' sink is listed but live_alerts.{key} has no usable URL: nothing is sent")
+    if not usable:
+        warnings.append("no listed alert sink can deliver: alerts fall back to log and stderr only")
+    return [c for c in alerts.sinks if c in usable], warnings
 
 
 def check_alerts(alerts: AlertsConfig, environ: Mapping[str, str] | None = None) -> CheckResult:
@@ -157,8 +160,6 @@ def check_alerts(alerts: AlertsConfig, environ: Mapping[str, str] | None = None)
     usable, warnings = usable_sinks(alerts, environ)
     if not alerts.enabled:
         warnings.insert(0, "alerting is disabled ([live_alerts].enabled = false): breaches notify nobody")
-    elif not usable:
-        warnings.append("no alert sink can deliver: list at least one of log, stderr, webhook, slack")
     messages = warnings or [f"alert sinks ready: {', '.join(usable)} (min level {alerts.min_level})"]
     return CheckResult(
         name="alerts",

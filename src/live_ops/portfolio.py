@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from live_ops.exchange.gateway import Holdings, Position
-from live_ops.risk import Exposure, RiskResult
+from live_ops.risk import Exposure, RiskResult, omitted_risk_field
 
 
 class PositionView(BaseModel):
@@ -43,7 +43,7 @@ class PortfolioSnapshot(BaseModel):
     symbol_notional: dict[str, float]
     equity: float
     free_cash: float
-    risk: RiskResult | None = None
+    risk: RiskResult | None = omitted_risk_field("absent with --no-risk")
 
     def exposure(self) -> Exposure:
         """Return what the risk limits are evaluated on for this snapshot."""

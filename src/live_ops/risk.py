@@ -13,9 +13,11 @@ its largest came). The other OK orders are not listed: none is larger than its s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -59,6 +61,20 @@ class RiskResult(BaseModel):
     metrics: dict[str, float | int | str | None] = Field(default_factory=dict)
 
 
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+def omitted_risk_field(description: str = "absent when the risk evaluation was skipped") -> Any:
+    """Return the field of an optional `risk`: left out of every dump and JSON when None (SPEC §2).
+
+    One mechanism for every result that may skip risk (portfolio --no-risk, orders
+    --skip-live-risk): pydantic's `exclude_if`, which needs pydantic >= 2.12 (the floor in
+    pyproject.toml); older versions would silently print `"risk": null`.
+    """
+    return Field(None, exclude_if=_is_none, description=description)
+
+
 @dataclass(frozen=True)
 class Exposure:
     """What the limits are evaluated on, already netted per symbol and valued in `quote_currency`."""
@@ -82,11 +98,27 @@ class DailyBase:
     source: str  # "state" (first snapshot of the UTC day) or "starting_cash" (--starting-cash)
 
 
+def enforcing(limits: LiveRiskConfig, *, enforce: bool = False) -> bool:
+    """Return whether a BREACH blocks: `--enforce-live-risk`, else `[live_risk].block_on_violation`.
+
+    The one blocking rule: the order preview's `blocked` and the CRITICAL level of a BREACH alert
+    both read it.
+    """
+    return enforce or limits.block_on_violation
+
+
+def blocks(risk: RiskResult | None, *, enforced: bool) -> bool:
+    """Return True when the orders must not go out: a BREACH while enforcement is on."""
+    return risk is not None and not risk.allowed and enforced
+
+
 def _money(value: float, ccy: str) -> str:
     return f"{value:,.2f} {ccy}"
 
 
 def _grade(value: float, limit: float, factor: float) -> Severity:
+    if not (math.isfinite(value) and math.isfinite(limit)):
+        return Severity.BREACH  # fail closed: nan compares False with everything, inf is no amount
     if value > limit:
         return Severity.BREACH
     if value >= factor * limit:
@@ -104,8 +136,12 @@ class _Evaluator:
     def add(self, name: str, value: float, limit: float, what: str, fmt, symbol: str | None = None) -> None:
         factor = self.limits.warning_threshold_factor
         severity = _grade(value, limit, factor)
-        ratio = value / limit if limit else 0.0
-        if severity is Severity.BREACH:
+        finite = math.isfinite(value) and math.isfinite(limit)
+        ratio = (value / limit if limit else 0.0) if finite else math.inf
+        if not finite:
+            message = (f"{what} is not a finite number ({value!r} against a limit of {limit!r}): "
+                       "the limit cannot be checked, treated as breached")
+        elif severity is Severity.BREACH:
             message = f"{what} {fmt(value)} is above the limit of {fmt(limit)} ({ratio:.0%})"
         elif severity is Severity.WARNING:
             message = f"{what} {fmt(value)} is at {ratio:.0%} of the limit of {fmt(limit)}"
@@ -114,7 +150,7 @@ class _Evaluator:
         self.details.append(
             LimitDetail(
                 limit_name=name,
-                current_value=round(value, 8),
+                current_value=round(value, 8) if finite else value,
                 limit_value=limit,
                 warning_threshold=round(factor * limit, 8),
                 severity=severity,
@@ -174,10 +210,17 @@ def evaluate_risk(exposure: Exposure, limits: LiveRiskConfig, daily: DailyBase |
         symbol, notional = orders[i]
         ev.add("max_order_notional", notional, limits.max_order_notional, f"{symbol} order", money, symbol=symbol)
     if daily is not None:
-        loss = max(0.0, daily.equity - exposure.equity)
+        loss = daily.equity - exposure.equity
+        loss = max(0.0, loss) if math.isfinite(loss) else math.nan  # max() would hide a nan
         ev.add("max_daily_loss_abs", loss, limits.max_daily_loss_abs, "Daily loss", money)
-        loss_pct = loss / daily.equity * 100 if daily.equity > 0 else 0.0
-        metrics["daily_loss_pct"] = round(loss_pct, 6)
+        if math.isfinite(loss) and daily.equity > 0:
+            loss_pct = loss / daily.equity * 100
+        elif loss == 0:
+            loss_pct = 0.0  # nothing lost: whatever the base, the limit holds
+        else:
+            # a loss on a base that is not a positive number: no percentage exists, so it cannot pass
+            loss_pct = math.nan
+        metrics["daily_loss_pct"] = round(loss_pct, 6) if math.isfinite(loss_pct) else None
         ev.add("max_daily_loss_pct", loss_pct, limits.max_daily_loss_pct,
                "Daily loss (% of start-of-day equity)", lambda v: f"{v:.2f}%")
 

@@ -67,8 +67,11 @@ def test_alerts_table_output(config_with_history: Path) -> None:
     result = live_ops("alerts", "--since", "7d", "--config", str(config_with_history))
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split()[:4] == ["time", "(UTC)", "level", "source"]
-    assert "CRITICAL" in lines[2] and "slack[0]:failed" in lines[2] and "OLD" in lines[4]
+    assert lines[0].split()[:4] == ["time", "(UTC)", "level", "code"]
+    assert "CRITICAL" in lines[2] and "slack[0] failed" in lines[2]
+    assert "OLD" in result.stdout and result.stdout.index("NEWEST") < result.stdout.index("OLD")
+    assert max(len(line) for line in lines) <= 100  # fits 100 columns, long messages wrap in their column
+    assert "\x1b[" not in result.stdout  # no colour into a pipe
     assert_no_secret(result.stdout)
 
 

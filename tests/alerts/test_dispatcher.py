@@ -9,7 +9,7 @@ from datetime import timedelta
 from pydantic import SecretStr
 
 from live_ops.alerts import AlertLevel, Dispatcher, build_sinks
-from live_ops.alerts.sinks import DeliveryResult, LogSink, WebhookSink
+from live_ops.alerts.sinks import DeliveryResult, InvalidSink, LogSink, WebhookSink
 from live_ops.config.models import AlertsConfig
 from tests.alerts.helpers import T0, make_event
 from tests.fakes.receiver import Reply, refused_url
@@ -19,12 +19,14 @@ def _statuses(outcomes) -> list[dict[str, str]]:
     return [{d.sink: d.status for d in o.deliveries} for o in outcomes]
 
 
-def test_build_sinks_only_enabled_and_resolved(monkeypatch) -> None:
+def test_build_sinks_only_enabled_and_resolved_unresolved_kept_as_invalid(monkeypatch) -> None:
     config = AlertsConfig(sinks=["log", "webhook", "slack"], webhook_urls=["env:LIVE_OPS_HOOK", "http://h/a"],
                           slack_webhook_urls=["env:LIVE_OPS_UNSET"])
     sinks = build_sinks(config, environ={"LIVE_OPS_HOOK": "https://x.example/k"})
     assert [(s.name, s.target) for s in sinks] == [
-        ("log", "logger:live_ops.alerts"), ("webhook[0]", "https://x.example"), ("webhook[1]", "http://h")]
+        ("log", "logger:live_ops.alerts"), ("webhook[0]", "https://x.example"), ("webhook[1]", "http://h"),
+        ("slack[0]", "-")]
+    assert isinstance(sinks[-1], InvalidSink) and "LIVE_OPS_UNSET is not set" in sinks[-1].reason
     assert build_sinks(config.model_copy(update={"enabled": False})) == []
 
 
@@ -153,3 +155,56 @@ def test_dispatch_goes_on_when_history_is_unwritable(receivers, tmp_path, sleeps
     dispatcher = Dispatcher([WebhookSink(SecretStr(rx.url), sleep=sleeps), LogSink()], history=broken)
     (outcome,) = dispatcher.dispatch([make_event()])
     assert _statuses([outcome]) == [{"webhook[0]": "sent", "log": "sent"}] and outcome.event_id is None
+
+
+# finding 1 and 9 of the hardening campaign
+
+
+def test_unbuildable_sink_recorded_invalid_while_log_and_stderr_deliver(history, capsys) -> None:
+    config = AlertsConfig(sinks=["log", "stderr", "webhook"], webhook_urls=["env:LIVE_OPS_HOOK"])
+    dispatcher = Dispatcher.from_config(config, history=history,
+                                        environ={"LIVE_OPS_HOOK": "http://127.0.0.1:99999/hook/T0SECRET"})
+    (outcome,) = dispatcher.dispatch([make_event()])
+    assert _statuses([outcome]) == [{"log": "sent", "stderr": "sent", "webhook[0]": "invalid"}]
+    assert "port out of range" in outcome.deliveries[2].detail
+    assert "[ALERT WARNING]" in capsys.readouterr().err
+    stored = history.query(since=outcome.event.ts)[0]
+    assert {d["sink"]: d["status"] for d in stored.deliveries}["webhook[0]"] == "invalid"
+    assert "T0SECRET" not in repr(stored)
+
+
+def test_no_buildable_sink_falls_back_to_log_and_stderr_never_silent(history, capsys) -> None:
+    config = AlertsConfig(sinks=["webhook"], webhook_urls=["env:LIVE_OPS_UNSET"])
+    (outcome,) = Dispatcher.from_config(config, history=history, environ={}).dispatch([make_event()])
+    assert _statuses([outcome]) == [{"webhook[0]": "invalid", "log": "sent", "stderr": "sent"}]
+    assert "[ALERT WARNING]" in capsys.readouterr().err
+
+
+def test_alert_budget_bounds_every_dispatch_of_a_run_with_a_hanging_webhook(receivers) -> None:
+    from live_ops.alerts import AlertBudget
+
+    hanging = receivers()
+    hanging.slow()  # answers only at teardown
+    budget = AlertBudget(total_s=1.0)
+    config = AlertsConfig(sinks=["stderr", "webhook"], webhook_urls=[hanging.url_for("/a"), hanging.url_for("/b")],
+                          timeout_seconds=30, retries=5)
+    started = time.monotonic()
+    first = Dispatcher.from_config(config, budget=budget).dispatch([make_event(code="A"), make_event(code="B")])
+    second = Dispatcher.from_config(config, budget=budget).dispatch([make_event(code="C")])
+    elapsed = time.monotonic() - started
+    # unbounded, the six sends would wait 6 x 30 s; the margin over the 1 s budget is for a loaded machine
+    assert elapsed < 10.0, f"two dispatches against a hanging webhook took {elapsed:.1f}s"
+    assert all(d.status == "sent" for o in first + second for d in o.deliveries if d.sink == "stderr")
+    assert all(d.status == "failed" for o in first + second for d in o.deliveries if d.sink.startswith("webhook"))
+    assert "budget is spent" in second[0].deliveries[1].detail
+
+
+def test_network_sinks_are_sent_in_parallel(receivers) -> None:
+    slow = [receivers() for _ in range(3)]
+    for rx in slow:
+        rx.slow()
+    config = AlertsConfig(sinks=["webhook"], webhook_urls=[rx.url for rx in slow], timeout_seconds=2.0, retries=0)
+    started = time.monotonic()
+    Dispatcher.from_config(config).dispatch([make_event(code="A"), make_event(code="B")])
+    # six sends of 2 s each, one after the other, would take 12 s; in parallel ~4 s (margin for a loaded machine)
+    assert time.monotonic() - started < 8.0

@@ -54,3 +54,16 @@ def test_alerter_enforced_orders_breach_is_critical(write_config, receivers) -> 
     config = _config(write_config, rx, block="false")
     (outcome,) = Alerter(config, sleep=Sleeps()).risk(_risk(config, 6000.0), "orders", block_on_violation=True)
     assert (outcome.event.level.value, outcome.event.code) == ("CRITICAL", "RISK_LIMIT_VIOLATION_ORDERS")
+
+
+def test_error_in_alert_path_becomes_alerting_failed_on_stderr_not_silence(capsys) -> None:
+    from live_ops.alerts import raise_safely
+
+    def broken() -> list:
+        raise ValueError("Port out of range 0-65535 at http://hooks.example/T0SECRET")
+
+    (outcome,) = raise_safely("portfolio risk", broken)
+    assert outcome.event.code == "ALERTING_FAILED" and outcome.event.level.value == "CRITICAL"
+    assert {d.sink: d.status for d in outcome.deliveries} == {"log": "sent", "stderr": "sent"}
+    err = capsys.readouterr().err
+    assert "ALERTING_FAILED" in err and "T0SECRET" not in err

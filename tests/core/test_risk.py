@@ -99,3 +99,26 @@ def test_disabled_limits_allow_everything_and_say_so() -> None:
     result = evaluate_risk(exposure({"BTC/EUR": 1e9}), limits, None)
     assert result.allowed and result.severity is Severity.OK and not result.limit_details
     assert "disabled" in result.reasons[0]
+
+
+# finding 2 of the hardening campaign: nan and infinity fail closed
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_nan_or_infinite_exposure_fails_closed_as_breach(bad: float) -> None:
+    exposure = Exposure("EUR", {"BTC/EUR": bad}, 1, 10_000.0)
+    result = evaluate_risk(exposure, LIMITS, None)
+    assert result.severity is Severity.BREACH and not result.allowed
+    assert any("not a finite number" in reason for reason in result.reasons)
+
+
+@pytest.mark.parametrize("base", [float("nan"), float("inf"), -100.0])
+def test_starting_cash_nan_inf_or_negative_never_passes_daily_loss(base: float) -> None:
+    exposure = Exposure("EUR", {}, 0, 9_000.0)
+    result = evaluate_risk(exposure, LIMITS, DailyBase(equity=base, source="starting_cash"))
+    pct = next(d for d in result.limit_details if d.limit_name == "max_daily_loss_pct")
+    absolute = next(d for d in result.limit_details if d.limit_name == "max_daily_loss_abs")
+    if base == -100.0:  # equity above a negative base: no loss at all
+        assert pct.severity is Severity.OK and absolute.severity is Severity.OK
+    else:
+        assert pct.severity is Severity.BREACH and absolute.severity is Severity.BREACH

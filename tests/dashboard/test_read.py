@@ -58,6 +58,8 @@ def test_unreadable_history_is_a_problem_not_a_crash(write_config, tmp_path: Pat
     Path(d.config.state.path).mkdir()  # a folder where the database should be
     d.archive.mkdir()
     (d.archive / "live_status_2026-11-23_0700_daily.md").write_text("# report")
+    (d.archive / "live_status_2026-11-23_0700_daily.json").write_text("{}")  # the sidecar: a complete set
+    (d.archive / "live_status_2026-11-23_0800_daily.md").write_text("# killed before its sidecar: not shown")
     desk = d.reader().read()
     assert desk.snapshot is None and [r.name for r in desk.reports] == ["live_status_2026-11-23_0700_daily"]
     assert [p.split(":")[0] for p in desk.problems] == ["The history could not be read", "The alert history could not be read"]

@@ -135,7 +135,7 @@ def test_prefect_yaml_deploys_to_a_process_pool_and_a_worker_runs_the_weekly_rep
     deployment = server.deployment()
     assert deployment["work_pool_name"] == POOL
     schedules = {s["slug"]: s for s in deployment["schedules"]}
-    assert schedules["weekly"]["parameters"] == {"tag": "weekly", "format": "both"}
+    assert schedules["weekly"]["parameters"] == {"tag": "weekly", "format": "both", "period": "7d"}
     assert schedules["daily"]["schedule"]["cron"] == "0 7 * * *"
 
     log = tmp_path / "worker.log"
@@ -176,12 +176,12 @@ def test_serve_registers_daily_and_weekly_schedules_runs_on_demand_and_pauses_on
         assert schedules["daily"]["schedule"]["cron"] == "15 6 * * *"
         assert schedules["daily"]["schedule"]["timezone"] == "Europe/Zurich"
         assert schedules["weekly"]["schedule"]["cron"] == "0 7 * * 1"
-        assert schedules["daily"]["parameters"] == {"tag": "daily", "format": "both"}
-        assert schedules["weekly"]["parameters"] == {"tag": "weekly", "format": "both"}
+        assert schedules["daily"]["parameters"] == {"tag": "daily", "format": "both", "period": "1d"}
+        assert schedules["weekly"]["parameters"] == {"tag": "weekly", "format": "both", "period": "7d"}
         assert deployment["parameters"] == {"config_path": str(config.resolve())}
         assert deployment["paused"] is False
         form = deployment["parameter_openapi_schema"]["properties"]
-        assert set(form) == {"config_path", "format", "tag", "notes_file", "output_dir"}
+        assert set(form) == {"config_path", "format", "tag", "notes_file", "output_dir", "period", "keep"}
         assert form["format"]["enum"] == ["markdown", "html", "both"]
         health = server.get("/deployments/name/live-health-flow/live-health").json()
         assert [(s["slug"], s["schedule"]["timezone"]) for s in health["schedules"]] == [("health", "Europe/Zurich")]

@@ -14,7 +14,12 @@ from live_ops.exchange.ccxt_gateway import CcxtGateway
 from live_ops.exchange.gateway import ExchangeGateway
 from live_ops.exchange.profiles import profile_for
 from live_ops.portfolio import build_snapshot
-from tests.fakes.exchange_server import DEFAULT_KEY, DEFAULT_SECRET, FakeMarket, FakePosition
+from tests.fakes.exchange_server import (
+    DEFAULT_KEY,
+    DEFAULT_SECRET,
+    FakeMarket,
+    FakePosition,
+)
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc)
 

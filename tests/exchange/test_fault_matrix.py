@@ -101,10 +101,25 @@ def _assert_one_clean_line(message: str) -> None:
     assert DEFAULT_SECRET not in message and DEFAULT_KEY not in message
 
 
+def _exchange_check(config, env, **kw):
+    """Return the exchange check on a gateway built the way a run builds it (lazily), then closed."""
+    built = []
+
+    def gateway():
+        built.append(build_gateway(config, environ=env))
+        return built[-1]
+
+    try:
+        return check_exchange(config.exchange.id, gateway, **kw)
+    finally:
+        for gw in built:
+            gw.close()
+
+
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
 def test_health_exchange_check_under_fault(fault, fake_exchange, exchange_config, exchange_env):
     config, env = _arrange(fault, fake_exchange, exchange_config, exchange_env)
-    check = check_exchange(config, lambda cfg: build_gateway(cfg, environ=env), deadline_s=5.0)
+    check = _exchange_check(config, env, deadline_s=5.0)
     assert check.status == fault.health, check.messages
     problems = [m for m in check.messages if fault.says in m]
     assert problems, check.messages
@@ -125,7 +140,7 @@ def test_portfolio_read_under_fault(fault, fake_exchange, exchange_config, excha
 
 def test_health_exchange_check_passes_with_latency_per_probe(fake_exchange, exchange_config, exchange_env):
     config = LiveOpsConfig(environment={"mode": "live"}, exchange=exchange_config(), live_risk={}, live_alerts={})
-    check = check_exchange(config, lambda cfg: build_gateway(cfg, environ=exchange_env))
+    check = _exchange_check(config, exchange_env)
     assert check.status == "pass", check.messages
     probes = check.details["probes"]
     assert [p["name"] for p in probes] == ["status", "time", "markets", "credentials"]

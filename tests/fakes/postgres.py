@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,47 +57,62 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[PgCluster]:
-    """Start a PostgreSQL cluster for the session; skip with the reason when it cannot be had."""
-    bindir = _binaries()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries not installed (/usr/lib/postgresql/*/bin/initdb): .ci/run installs them")
+def unavailable() -> str | None:
+    """Return why no cluster can be started here (None: it can)."""
+    if _binaries() is None:
+        return "PostgreSQL server binaries not installed (/usr/lib/postgresql/*/bin/initdb): .ci/run installs them"
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        pytest.skip("psycopg not installed (pip install -e '.[test]')")
+        return "psycopg not installed (pip install -e '.[test]')"
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        return "running as root without runuser: cannot start PostgreSQL as the postgres user"
+    return None
+
+
+@contextmanager
+def running_cluster() -> Iterator[PgCluster]:
+    """Start a throwaway cluster (initdb + pg_ctl in a temp dir, a free port); stop and delete it after."""
+    bindir = _binaries()
+    assert bindir is not None, unavailable()
     as_root = os.geteuid() == 0
-    if as_root and shutil.which("runuser") is None:
-        pytest.skip("running as root without runuser: cannot start PostgreSQL as the postgres user")
     base = Path(tempfile.mkdtemp(prefix="live-ops-pg-"))
     data, sockets, pwfile = base / "data", base / "sock", base / "pw"
     sockets.mkdir()
     pwfile.write_text(PASSWORD + "\n")
     prefix: list[str] = []
     if as_root:
-        shutil.chown(base, "postgres")
-        shutil.chown(sockets, "postgres")
-        shutil.chown(pwfile, "postgres")
+        for path in (base, sockets, pwfile):
+            shutil.chown(path, "postgres")
         base.chmod(0o700)
         prefix = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
-    log = base / "server.log"
 
     def run(*args: str) -> None:
         subprocess.run([*prefix, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
 
-    run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=scram-sha-256",
-        f"--pwfile={pwfile}", "--encoding=UTF8", "--no-instructions")
-    options = (f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-               " -c max_connections=60")
-    run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", "60", "start")
     try:
+        run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=scram-sha-256",
+            f"--pwfile={pwfile}", "--encoding=UTF8", "--no-instructions")
+        options = (f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+                   " -c max_connections=60")
+        run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-o", options, "-w", "-t", "60",
+            "start")
         yield PgCluster(port=port)
     finally:
         subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=False)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """Start a PostgreSQL cluster for the session; skip with the reason when it cannot be had."""
+    reason = unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    with running_cluster() as cluster:
+        yield cluster
 
 
 @pytest.fixture

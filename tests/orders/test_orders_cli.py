@@ -135,15 +135,15 @@ def test_orders_cli_skip_live_risk_has_no_risk_key_exit_0(prefect_api, capsys, s
 def test_orders_console_script_stdout_is_one_json_document(prefect_api, signals: Path, write_config) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIVE_OPS_")}
     env.update(PREFECT_API_URL=prefect_api, PYTHONPATH=f"{REPO / 'src'}{os.pathsep}{REPO}")
-    result = subprocess.run([sys.executable, "-m", "live_ops.cli", "orders", "--json", "--config", str(write_config()),
-                             "--signals", str(signals)], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "live_ops.cli", "orders", "--json", "--verbose",
+                             "--config", str(write_config()), "--signals", str(signals)], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)  # raises if anything but one JSON document is on stdout
     assert set(data) >= {"preview_name", "num_signals", "num_orders", "orders", "skipped", "risk"}
     assert set(data["orders"][0]) >= {"client_order_id", "symbol", "side", "order_type", "quantity", "price",
                                       "notional"}
     assert set(data["skipped"][0]) == {"row", "symbol", "reason", "code"}
-    assert "Flow run" in result.stderr  # Prefect's own output went to stderr
+    assert "Flow run" in result.stderr  # Prefect's own output (--verbose) went to stderr
 
 
 @pytest.mark.prefect
@@ -163,3 +163,16 @@ def test_order_preview_flow_100k_signals(prefect_api, write_config, tmp_path: Pa
         "BTC/EUR", "ETH/EUR", "SOL/EUR", "XRP/EUR"]
     with out.open() as handle:
         assert sum(1 for _ in handle) == 100_001
+
+
+@pytest.mark.prefect
+def test_orders_out_neutralises_hyperlink_formula_end_to_end(prefect_api, capsys, tmp_path: Path,
+                                                             write_config) -> None:
+    signals = tmp_path / "evil.csv"
+    signals.write_text('symbol,direction,comment\nBTC/EUR,1,"=HYPERLINK(""http://evil.example"",""x"")"\n')
+    out = tmp_path / "orders.csv"
+    code, data = run_json(capsys, "orders", "--config", str(write_config()), "--signals", str(signals),
+                          "--out", str(out))
+    assert code == 0 and data["num_orders"] == 1
+    with out.open(newline="") as handle:
+        assert next(csv.DictReader(handle))["comment"] == "'=HYPERLINK(\"http://evil.example\",\"x\")"

@@ -56,3 +56,15 @@ def test_export_repeated_numbers_and_signed_zeros_print_as_themselves(tmp_path: 
         rows = list(csv.DictReader(handle))
     assert [r["size_hint"] for r in rows] == ["0", "-0", "0.25", "0.25"]
     assert {(r["quantity"], r["price"]) for r in rows} == {("0.5", "0.00001")}
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://evil.example","click")', "+1+2", "-2+3", "@SUM(A1)",
+                                  "\tcmd", "\rcmd"])
+def test_formula_comment_is_neutralised_in_csv_export(tmp_path: Path, text: str) -> None:
+    preview = make_preview(1)
+    preview.orders[0].comment = text
+    out = write_orders_csv(preview, tmp_path / "orders.csv")
+    with out.open(newline="") as handle:
+        row = next(csv.DictReader(handle))
+    assert row["comment"] == "'" + text
+    assert row["quantity"] == "0.00001" and row["price"] == "100"  # numbers untouched

@@ -8,7 +8,7 @@ import pytest
 
 from live_ops.config.models import LiveRiskConfig
 from live_ops.exchange.gateway import AccountSummary, Holdings, MarketRules, Position, Quote
-from live_ops.orders import MarketData, PreviewOrder, blocks, evaluate_projected_risk, project_exposure
+from live_ops.orders import MarketData, PreviewOrder, evaluate_projected_risk, project_exposure
 from live_ops.orders.preview import OrderPreview
 from live_ops.portfolio import build_snapshot
 from live_ops.risk import DailyBase, Severity
@@ -107,16 +107,3 @@ def test_projected_risk_reads_daily_loss_from_the_portfolio() -> None:
     result = evaluate_projected_risk(snapshot(), _preview([]), MARKET, limits, DailyBase(equity=10_600.0, source="state"))
     loss = next(d for d in result.limit_details if d.limit_name == "max_daily_loss_abs")
     assert (loss.current_value, loss.severity) == (600.0, Severity.BREACH)
-
-
-@pytest.mark.parametrize(
-    ("severity", "enforce", "block_on_violation", "expected"),
-    [("BREACH", False, True, True), ("BREACH", True, False, True), ("BREACH", False, False, False),
-     ("WARNING", True, True, False), ("OK", True, True, False)],
-)
-def test_blocks_only_a_breach_with_enforcement(severity, enforce, block_on_violation, expected) -> None:
-    from live_ops.risk import RiskResult
-
-    risk = RiskResult(allowed=severity != "BREACH", severity=Severity(severity))
-    assert blocks(risk, enforce=enforce, block_on_violation=block_on_violation) is expected
-    assert blocks(None, enforce=True, block_on_violation=True) is False

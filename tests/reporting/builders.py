@@ -8,9 +8,9 @@ from pathlib import Path
 from live_ops.config import load_config
 from live_ops.exchange import build_gateway
 from live_ops.exchange.gateway import AccountSummary, Holdings, Position
-from live_ops.health import check_alerts, check_config, check_exchange, check_live_risk, summarize
 from live_ops.portfolio import PortfolioSnapshot, build_snapshot
 from live_ops.reporting import AlertRow, OperatorNotes, StatusSnapshot
+from live_ops.runs import RunContext, check_health
 from live_ops.risk import DailyBase, evaluate_risk
 
 WHEN = datetime(2024, 5, 6, 7, 0, 30, tzinfo=timezone.utc)
@@ -21,9 +21,8 @@ def make_snapshot(config_path: Path, *, positions: list[Position] | None = None,
                   generated_at: datetime = WHEN) -> StatusSnapshot:
     """Return a snapshot of the config's paper exchange (or of `positions`), with real health and risk."""
     config = load_config(config_path)
-    config_check, _ = check_config(config_path)
-    health = summarize([config_check, check_exchange(config, build_gateway), check_alerts(config.live_alerts),
-                        check_live_risk(config.live_risk)], mode=config.mode, checked_at=generated_at)
+    with RunContext(config_path, clock=lambda: generated_at) as ctx:
+        health = check_health(ctx)
     if positions is None:
         holdings = build_gateway(config).fetch_holdings()
     else:

@@ -191,3 +191,54 @@ def test_maintain_archive_concurrent_runs_leave_an_index_listing_every_report(tm
         t.join(timeout=30)
     html = (tmp_path / "index.html").read_text()
     assert all(f"2024-05-06 07:0{i}" in html[html.index("<table>"):] for i in range(runs))
+
+
+# finding 4 of the hardening campaign: kill -9 during the archive write
+
+
+def test_killed_archive_write_leaves_no_half_set_in_the_index(tmp_path: Path) -> None:
+    from live_ops.reporting import maintain_archive
+
+    # what a run killed between the .md and the sidecar leaves behind
+    (tmp_path / "live_status_2026-11-23_0700_daily.md").write_text("# half a set")
+    (tmp_path / "live_status_2026-11-23_0700_daily.html").write_text("<p>half a set</p>")
+    done = maintain_archive(tmp_path, None, datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc))
+    assert done.reports == 0 and "unknown" not in done.index.read_text()
+
+
+def test_stale_temp_files_of_a_killed_run_are_removed_by_next_upkeep(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from live_ops.reporting import maintain_archive
+
+    stale, fresh = tmp_path / ".live_status_abc.tmp", tmp_path / ".live_status_def.tmp"
+    stale.write_text("x" * 1000)
+    fresh.write_text("being written right now")
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    (tmp_path / ".keep_me.tmp").write_text("not ours")
+    os.utime(tmp_path / ".keep_me.tmp", (two_hours_ago, two_hours_ago))
+    maintain_archive(tmp_path, None, datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc))
+    assert not stale.exists() and fresh.exists() and (tmp_path / ".keep_me.tmp").exists()
+
+
+def test_output_dir_that_is_a_file_is_archive_error_naming_the_path(tmp_path: Path) -> None:
+    from live_ops.errors import ArchiveError
+    from live_ops.reporting.archive import archive_report
+
+    target = tmp_path / "a_file"
+    target.write_text("x")
+    with pytest.raises(ArchiveError, match=f"cannot write the report archive at {target}: exists and is not a dir"):
+        archive_report(target, "live_status_2026-11-23_0700", {"md": "#"}, "{}")
+    with pytest.raises(ArchiveError, match="a_file/sub"):
+        archive_report(target / "sub", "live_status_2026-11-23_0700", {"md": "#"}, "{}")
+
+
+@pytest.mark.parametrize("where", ["/proc/1/reports", "/dev/null"])
+def test_unwritable_output_dir_is_archive_error_not_oserror(where: str) -> None:
+    from live_ops.errors import ArchiveError
+    from live_ops.reporting.archive import archive_report
+
+    with pytest.raises(ArchiveError, match="cannot write the report archive at /"):
+        archive_report(Path(where), "live_status_2026-11-23_0700", {"md": "#"}, "{}")

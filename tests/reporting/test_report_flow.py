@@ -57,7 +57,7 @@ def test_report_flow_archives_both_formats_and_publishes_artifacts(prefect_api: 
     assert [Path(f).suffix for f in result.files] == [".md", ".html"]
     assert all(Path(f).parent == out and Path(f).exists() for f in result.files)
     assert "Desk: **quiet** session" in Path(result.files[0]).read_text()
-    assert "| WARNING | portfolio | RISK_LIMIT_WARNING_PORTFOLIO | BTC/EUR exposure &lt;at 85%&gt; |" in Path(
+    assert "| WARNING | portfolio | RISK_LIMIT_WARNING_PORTFOLIO | BTC/EUR exposure &lt;at 85%&gt; | once | - |" in Path(
         result.files[0]).read_text()
     assert "<strong>quiet</strong>" in Path(result.files[1]).read_text()
     assert Path(result.index) == out / "index.html" and Path(result.files[1]).name in Path(result.index).read_text()
@@ -67,7 +67,8 @@ def test_report_flow_archives_both_formats_and_publishes_artifacts(prefect_api: 
     [table] = asyncio.run(_artifacts("live-status-daily-positions"))[:1]
     assert table.type == "table" and "BTC/EUR" in str(table.data)
     [link] = asyncio.run(_artifacts("live-status-daily-file"))[:1]
-    assert Path(result.files[1]).resolve().as_uri() in str(link.data)  # Prefect stores links as Markdown
+    # a path an operator can paste (a browser will not open a file:// link from the Prefect UI)
+    assert f"`{Path(result.files[1]).resolve()}`" in str(link.data) and "file://" not in str(link.data)
 
 
 def test_report_flow_fail_health_is_reported_not_hidden(prefect_api: str, write_config, tmp_path: Path) -> None:
@@ -75,7 +76,7 @@ def test_report_flow_fail_health_is_reported_not_hidden(prefect_api: str, write_
     assert result.overall_status == "FAIL" and result.exit_code == 1
     [md] = [Path(f) for f in result.files]
     text = md.read_text()
-    assert md.parent == tmp_path / "out" and "Overall status: **FAIL**" in text
+    assert md.parent == tmp_path / "out" and text.startswith("# FAIL — ") and "Health: **FAIL**" in text
     assert "**Portfolio unavailable:** the exchange check failed" in text
     assert result.artifact_key == "live-status-adhoc"
 
@@ -101,7 +102,8 @@ def test_cli_report_json_is_status_and_files(prefect_api: str, write_config, tmp
                       "--notes-file", str(tmp_path / "missing.md"))
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)  # stdout is exactly one JSON document
-    assert set(payload) == {"overall_status", "files"} and payload["overall_status"] == "OK"
+    assert set(payload) == {"headline_status", "overall_status", "risk_severity", "files"}
+    assert payload["overall_status"] == "OK" and payload["headline_status"] == "OK" and payload["risk_severity"] == "OK"
     assert [Path(f).suffix for f in payload["files"]] == [".md", ".html"] and all(Path(f).exists() for f in payload["files"])
     assert "missing.md not found" in result.stderr  # the warning reaches the operator
     assert "missing.md not found" in Path(payload["files"][0]).read_text()
@@ -121,3 +123,24 @@ def test_cli_report_bad_tag_is_a_usage_error(prefect_api: str, write_config, tmp
                       "--output-dir", str(tmp_path / "out"))
     assert result.returncode == 2 and "--tag" in json.loads(result.stdout)["error"]
     assert not (tmp_path / "out").exists()
+
+
+# finding 3 of the hardening campaign: a bad --output-dir is one line, and the report is not lost
+
+
+@pytest.mark.parametrize("kind", ["a_file/sub", "/dev/null"])  # the others: test_report_archive.py
+def test_bad_output_dir_is_one_line_error_exit_1_and_artifact_still_published(prefect_api: str, write_config,
+                                                                              tmp_path: Path, kind: str) -> None:
+    import uuid
+
+    (tmp_path / "a_file").write_text("not a directory")
+    out = tmp_path / "a_file" / "sub" if kind == "a_file/sub" else Path(kind)
+    tag = f"io{uuid.uuid4().hex[:8]}"
+    result = live_ops(prefect_api, "--config", str(write_config()), "--output-dir", str(out), "--json", "--tag", tag)
+    assert result.returncode == 1, result.stderr
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"error"} and "cannot write the report archive at" in payload["error"]
+    assert str(out) in payload["error"] or str(out.parent) in payload["error"]
+    assert "Traceback" not in result.stderr
+    [markdown] = asyncio.run(_artifacts(f"live-status-{tag}"))
+    assert markdown.type == "markdown" and "Health Overview" in str(markdown.data)

@@ -56,3 +56,25 @@ def test_load_notes_invalid_utf8_is_replaced_with_a_warning(tmp_path: Path) -> N
 def test_load_notes_none_means_no_notes() -> None:
     notes = load_notes(None)
     assert notes.markdown is None and notes.warning is None and notes.placeholder == PLACEHOLDER
+
+
+def test_notes_from_dev_zero_end_promptly_truncated_with_warning() -> None:
+    import time
+
+    from live_ops.reporting.notes import MAX_NOTES_BYTES
+
+    started = time.monotonic()
+    notes = load_notes("/dev/zero")
+    assert time.monotonic() - started < 1
+    assert notes.markdown == "" and "larger than 64 KiB" in (notes.warning or "")
+    assert MAX_NOTES_BYTES == 64 << 10
+
+
+def test_notes_over_the_limit_are_a_truncated_copy_with_warning(tmp_path) -> None:
+    from live_ops.reporting.notes import MAX_NOTES_BYTES
+
+    path = tmp_path / "notes.md"
+    path.write_text("é" * MAX_NOTES_BYTES)  # 2 bytes each: the cut falls inside a character
+    notes = load_notes(path)
+    assert notes.markdown is not None and len(notes.markdown.encode()) <= MAX_NOTES_BYTES
+    assert set(notes.markdown) == {"é"} and "only its first 64 KiB" in (notes.warning or "")

@@ -45,11 +45,11 @@ def test_render_markdown_has_the_four_sections_and_the_figures(write_config) -> 
     md = render_report(snapshot, "markdown").markdown
     headings = re.findall(r"^## (.+)$", md, flags=re.M)
     assert headings == ["1. Health Overview", "2. Portfolio Snapshot", "3. Risk & Alerts", "4. Operator Notes"]
-    assert "Overall status: **OK**" in md
-    assert "| BTC/EUR | 0.05 | 3,000.00 | long | 100.00 | n/a |" in md
-    assert "| ETH/EUR | 0.5 | 1,500.00 | short | 50.00 | n/a |" in md
+    assert md.startswith("# OK\n") and "Health: **OK**" in md
+    assert "| BTC/EUR | 0.05 | 3,000.00 EUR | long | 100.00 EUR | n/a |" in md
+    assert "| ETH/EUR | 0.5 | 1,500.00 EUR | short | 50.00 EUR | n/a |" in md
     assert "| paper | 10,190.00 EUR | 5,100.00 EUR | 10,000.00 EUR |" in md
-    assert "| max_symbol_exposure_notional | BTC/EUR | 3,000.00 | 5,000.00 | 60% | OK |" in md
+    assert "| max_symbol_exposure_notional | BTC/EUR | 3,000.00 EUR | 5,000.00 EUR | 60% | OK |" in md
     assert "No recent alerts." in md and "No operator notes for this report." in md
 
 
@@ -67,7 +67,7 @@ def test_render_html_is_self_contained_with_status_and_chart(snapshot) -> None:
     assert not {"script", "link", "img", "iframe"} & set(tags.tags)
     assert "src" not in tags.attrs and not re.search(r"https?://(?!www\.w3\.org/2000/svg)", html)
     assert '<meta name="viewport"' in html and "@media print" in html
-    assert 'class="banner ok">Overall status: OK' in html
+    assert 'class="banner headline ok" id="headline">OK</div>' in html
 
 
 def test_render_escapes_exchange_and_alert_values(write_config) -> None:
@@ -81,7 +81,7 @@ def test_render_escapes_exchange_and_alert_values(write_config) -> None:
     # a `|` in a value cannot add a column to a Markdown table
     rows = [line for line in rendered.markdown.splitlines() if line.startswith("| ") and "&lt;img" in line]
     assert len(rows) == 3  # the position, its symbol limit and the alert
-    assert sorted(len(re.findall(r"(?<!\\)\|", row)) for row in rows) == [7, 7, 7]  # columns + 1 each
+    assert sorted(len(re.findall(r"(?<!\\)\|", row)) for row in rows) == [7, 7, 8]  # columns + 1 each
     assert "<script>" not in rendered.markdown and "<img" not in rendered.markdown
 
 
@@ -144,14 +144,21 @@ def test_render_2000_positions_lists_every_position(write_config) -> None:
     assert rendered.html.count("<tr>") > 2000 and rendered.markdown.count("| C") == 4000
 
 
-def test_banner_takes_the_worst_of_health_and_risk(write_config) -> None:
-    # health OK but a symbol above its limit: the banner must not be green
+def test_headline_leads_every_format_with_the_limit_that_drives_it(write_config) -> None:
+    # health OK but a symbol above its limit: every format says BREACH first, never OK
     breach = [Position(symbol="BTC/EUR", size=0.1, entry_price=58000.0, mark_price=60000.0)]
     snapshot = make_snapshot(write_config(), positions=breach)
     assert snapshot.health.overall_status == "OK" and snapshot.risk_severity == "BREACH"
-    html = render_report(snapshot, "html").html
-    assert 'class="banner bad">Overall status: OK · risk BREACH' in html
-    assert build_view(make_snapshot(write_config())).status_tone == "ok"
+    assert snapshot.headline.value == "BREACH"
+    assert snapshot.headline_text() == "BREACH — BTC/EUR exposure 120% of its limit"
+    rendered = render_report(snapshot, "both")
+    assert rendered.markdown.startswith("# BREACH — BTC/EUR exposure 120% of its limit\n")
+    assert "**BREACH** ⚠" in rendered.markdown  # the breached limit's row is marked
+    assert '<div class="banner headline bad" id="headline">BREACH — BTC/EUR exposure 120% of its limit</div>' \
+        in rendered.html
+    assert rendered.html.index('id="headline"') < rendered.html.index("<h1>")
+    assert '<tr title="BTC/EUR' in rendered.html and 'class="flagged bad"' in rendered.html
+    assert build_view(make_snapshot(write_config())).headline_tone == "ok"
 
 
 def test_repeated_alerts_collapse_to_one_row_with_a_count(write_config) -> None:

@@ -196,6 +196,19 @@ def flow_failure_event(*, flow: str, run_name: str, run_id: str, state: str, rea
     )
 
 
+def alerting_failure_event(*, what: str, error: BaseException, now: datetime) -> AlertEvent:
+    """Return the CRITICAL event sent (through log and stderr) when raising `what` alerts itself failed."""
+    return AlertEvent(
+        ts=now,
+        level=AlertLevel.CRITICAL,
+        source="alerting",
+        code="ALERTING_FAILED",
+        subject=what,
+        message=redact_text(f"{what} alerts could not be raised: {type(error).__name__}: {error}")[:500],
+        context={"what": what, "error": type(error).__name__},
+    )
+
+
 def recoveries(assessment: Assessment, open_alerts: Iterable[OpenAlert], *, now: datetime) -> list[AlertEvent]:
     """Return an INFO event for each open alert of the assessment's source that is no longer firing."""
     firing = {e.subject for e in assessment.events}

@@ -13,6 +13,7 @@ import asyncio
 import atexit
 import importlib
 import json
+import math
 import os
 import sys
 import threading
@@ -41,13 +42,50 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+MAX_AMOUNT = 1e15  # the config's own bound on money amounts
+MAX_LIMIT = 100_000
+
+
+def amount(text: str) -> float:
+    """argparse type: a finite amount > 0 and at most 1e15 (nan, inf and negatives are usage errors)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (math.isfinite(value) and 0 < value <= MAX_AMOUNT):
+        raise argparse.ArgumentTypeError(f"expected a finite number above 0 and at most {MAX_AMOUNT:g}, got {text!r}")
+    return value
+
+
+def count(text: str) -> int:
+    """argparse type: a whole number from 1 to 100,000."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_LIMIT:,}, got {text!r}")
+    return value
+
+
 def _common_flags() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", metavar="PATH",
                         help="TOML config (default: $LIVE_OPS_CONFIG, else config/config.toml)")
     common.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
     common.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    common.add_argument("--verbose", action="store_true",
+                        help="also show Prefect's INFO logs (warnings and errors always show)")
     return common
+
+
+FAIL_ON = ("fail", "breach", "degraded", "warning")
+
+
+def _fail_on(parser: argparse.ArgumentParser, default: str | None) -> None:
+    parser.add_argument("--fail-on", choices=FAIL_ON, default=default, metavar="{" + ",".join(FAIL_ON) + "}",
+                        help="exit 1 when the headline (FAIL > BREACH > DEGRADED > WARNING > OK) is at or above "
+                             f"this (default: {default or 'never'})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,8 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     portfolio = commands.add_parser("portfolio", parents=[common], help="balances, positions, exposure and risk",
                                     description="Snapshot the exchange account and evaluate it against [live_risk].")
     portfolio.add_argument("--no-risk", action="store_true", help="skip the risk evaluation")
-    portfolio.add_argument("--starting-cash", type=float, metavar="FLOAT",
+    portfolio.add_argument("--starting-cash", type=amount, metavar="FLOAT",
                            help="base for the daily-loss limits instead of the day's first recorded equity")
+    _fail_on(portfolio, None)
 
     orders = commands.add_parser("orders", parents=[common], help="preview orders from a signals CSV (never sent)",
                                  description="Turn a forward-signals CSV into order previews and check them, on top "
@@ -84,12 +123,38 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("markdown", "html", "both"), default="markdown")
     report.add_argument("--tag", metavar="STR", help="suffix of the report name (letters, digits, - and _)")
     report.add_argument("--notes-file", metavar="PATH", help="operator notes (Markdown) to include")
+    report.add_argument("--period", metavar="AGE",
+                        help="add section 5, the Period Review of the history over this period (1d, 7d, 30d, ...)")
+    report.add_argument("--keep", action="store_true", help="archive as a kept report: retention never deletes it")
+    _fail_on(report, "fail")
 
     alerts = commands.add_parser("alerts", parents=[common], help="show the alert history (newest first)",
                                  description="Show the alert history from the state database.")
     alerts.add_argument("--since", default="24h", metavar="AGE", help="e.g. 30m, 24h, 7d (default 24h)")
     alerts.add_argument("--level", choices=("info", "warning", "critical"), help="lowest level to show")
-    alerts.add_argument("--limit", type=int, default=50, metavar="N", help="at most N events (default 50)")
+    alerts.add_argument("--limit", type=count, default=50, metavar="N", help="at most N events (default 50)")
+
+    history = commands.add_parser("history", parents=[common], help="show the recorded history (newest first)",
+                                  description="Show the health runs, portfolio snapshots, order previews and "
+                                              "reports recorded in the history store.")
+    history.add_argument("--since", default="7d", metavar="AGE", help="e.g. 12h, 7d, 30d (default 7d)")
+    history.add_argument("--kind", choices=("health", "portfolio", "orders", "reports"), help="one kind only")
+
+    compare = commands.add_parser("compare", parents=[common], help="compare two archived reports (before/after)",
+                                  description="Compare two archived reports: headline, equity, exposure, daily PnL, "
+                                              "positions, limits, and the alerts raised in between.")
+    compare.add_argument("before", metavar="BEFORE", help="report name (live_status_...) or its .json sidecar")
+    compare.add_argument("after", metavar="AFTER", help="report name (live_status_...) or its .json sidecar")
+    compare.add_argument("--format", choices=("markdown", "html", "json"), default="markdown")
+    compare.add_argument("--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    compare.add_argument("--output-dir", metavar="DIR", help="where the reports are archived "
+                                                             "(default: [reports].output_dir)")
+
+    keep = commands.add_parser("keep", parents=[common], help="mark an archived report kept (or --undo)",
+                               description="Mark an archived report kept: retention never deletes it.")
+    keep.add_argument("name", metavar="NAME", help="report name (live_status_...) or one of its files")
+    keep.add_argument("--undo", action="store_true", help="remove the mark: retention applies again")
+    keep.add_argument("--output-dir", metavar="DIR", help="default: [reports].output_dir")
 
     commands.add_parser("serve", parents=[common], help="serve the daily/weekly deployments (foreground)",
                         description="Serve status_report_flow (daily and weekly) and live_health_flow on their "
@@ -113,11 +178,24 @@ def config_path(args: argparse.Namespace) -> str:
 
 
 def run_flow(args: argparse.Namespace, coroutine: Any) -> Any:
-    """Run an async flow in-process and return its result (raises what the flow raised)."""
+    """Run an async flow in-process, tagged like a deployment run, and return its result.
+
+    Raises what the flow raised.
+    """
+    from prefect import tags
+
+    from live_ops.cli.quiet import quiet_console, watch_task_runs
+
     # by now the caller imported its flow, so Prefect's logging is configured and can be trimmed
     if not args.debug:
         quiet_tracebacks()
-    return asyncio.run(coroutine)
+    quiet_console(verbose=args.verbose or args.debug)
+    watch_task_runs()
+    with tags(*RUN_TAGS):
+        return asyncio.run(coroutine)
+
+
+RUN_TAGS = ("live-ops", "adhoc")  # deployment runs carry "live-ops" too; "adhoc" tells a CLI run apart
 
 
 # command -> "module:function" of its handler, imported only when that command runs
@@ -127,6 +205,9 @@ COMMANDS: dict[str, str] = {
     "orders": "live_ops.cli.orders:run",
     "report": "live_ops.cli.report:run",
     "alerts": "live_ops.cli.alerts:run",
+    "history": "live_ops.cli.history:run",
+    "compare": "live_ops.cli.compare:run",
+    "keep": "live_ops.cli.keep:run",
     "serve": "live_ops.cli.serve:run",
     "dashboard": "live_ops.cli.dashboard:run",
 }
@@ -146,6 +227,9 @@ def _to_json(payload: Any, indent: int | None = 2) -> str:
 def _prepare_environment(debug: bool) -> None:
     # no analytics from an operator's machine; Prefect reads these at import time
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # a fresh temporary server migrates its database first: on a busy 2-core machine that took
+    # 20-40 s, past Prefect's 20 s default, and the run failed before it began
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if debug:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "DEBUG")
 
@@ -219,6 +303,10 @@ def exit_fast(code: int) -> NoReturn:
     and stderr are flushed.
     """
     threading._shutdown()  # type: ignore[attr-defined] - the interpreter's own first step at exit
+    if "prefect" in sys.modules:
+        from live_ops.cli.quiet import wait_for_ephemeral_server
+
+        wait_for_ephemeral_server()  # before atexit stops it: it may still be recording our task runs
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:

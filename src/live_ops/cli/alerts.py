@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
+from live_ops import clock
 from live_ops.cli import Outcome, config_path
 from live_ops.errors import UsageError
 
 _AGE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)
-_UNIT = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_SECONDS = {"m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+MAX_AGE = timedelta(days=36_500)  # a century: anything older overflows datetime arithmetic
 
 
 def parse_age(text: str) -> timedelta:
@@ -18,19 +20,31 @@ def parse_age(text: str) -> timedelta:
     match = _AGE.match(text or "")
     if not match or int(match.group(1)) <= 0:
         raise UsageError(f"--since: expected a positive number with a unit m, h, d or w (30m, 24h, 7d), got {text!r}")
-    return timedelta(**{_UNIT[match.group(2).lower()]: int(match.group(1))})
+    seconds = int(match.group(1)) * _SECONDS[match.group(2).lower()]  # int: no overflow before the check
+    if seconds > MAX_AGE.total_seconds():
+        raise UsageError(f"--since: at most {MAX_AGE.days} days, got {text!r}")
+    return timedelta(seconds=seconds)
+
+
+def delivery_text(deliveries: list[dict[str, object]]) -> str:
+    """Return the delivery of one alert in a few characters: `sent`, `webhook[0] failed`, `-`."""
+    if not deliveries:
+        return "-"
+    if all(d.get("status") == "sent" for d in deliveries):
+        return "sent"
+    return ", ".join(f"{d.get('sink')} {d.get('status')}" for d in deliveries if d.get("status") != "sent")
 
 
 def run(args: argparse.Namespace) -> Outcome:
     from live_ops.alerts import AlertHistory, AlertLevel
     from live_ops.config import load_config
-    from live_ops.console import table
+    from live_ops.console import render, table, verdict
 
     age = parse_age(args.since)
     if args.limit <= 0:
         raise UsageError(f"--limit: expected a positive number, got {args.limit}")
     config = load_config(config_path(args))
-    since = datetime.now(timezone.utc) - age
+    since = clock.now() - age
     level = AlertLevel.parse(args.level) if args.level else None
     rows = AlertHistory(config.state).query(since=since, min_level=level, limit=args.limit)
     payload = {
@@ -43,10 +57,9 @@ def run(args: argparse.Namespace) -> Outcome:
     if not rows:
         text = f"No alerts since {since:%Y-%m-%d %H:%M} UTC" + (f" at {level.value} or above" if level else "") + "."
     else:
-        text = table(
-            ["time (UTC)", "level", "source", "code", "subject", "delivery", "message"],
-            [(f"{r.ts:%Y-%m-%d %H:%M:%S}", r.level.value, r.source, r.code, r.subject or "-",
-              " ".join(f"{d['sink']}:{d['status']}" for d in r.deliveries) or "-", r.message)
+        text = render(table(
+            ["time (UTC)", "level", "code", "delivery", "message"],
+            [(f"{r.ts:%m-%d %H:%M}", verdict(r.level.value), r.code, delivery_text(r.deliveries), r.message)
              for r in rows],
-        ) + f"\n{len(rows)} alert(s) since {since:%Y-%m-%d %H:%M} UTC, newest first"
+        )) + f"\n{len(rows)} alert(s) since {since:%Y-%m-%d %H:%M} UTC, newest first"
     return Outcome(payload, text)

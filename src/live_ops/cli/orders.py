@@ -6,8 +6,8 @@ import argparse
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 
+from live_ops import clock
 from live_ops.cli import EXIT_FAIL, EXIT_OK, Outcome, config_path, run_flow
 
 
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> Outcome:
     # (a bad row fails here in one line, before a flow run and its failure alert exist).
     # `batch` is held until the flow returns: its load-signals task then gets this parse back
     # from memory instead of reading 100k rows a second time
-    preview_name(args.tag, datetime.now(timezone.utc))
+    preview_name(args.tag, clock.now())
     path = config_path(args)
     config = load_config(path)
     order_notional(args.notional, config.live_risk.default_order_notional)

@@ -26,7 +26,10 @@ DEFAULT_CONFIG_PATH = Path("config/config.toml")
 CONFIG_ENV_VAR = "LIVE_OPS_CONFIG"
 REQUIRED_SECTIONS = ("environment", "live_risk", "live_alerts")
 # keys whose values are secrets: a validation error names them but never shows the value
-_SECRET_KEYS = ("webhook_urls", "slack_webhook_urls")
+# (webhook/slack/apprise URLs, api_base_url and [state].url may carry tokens or user:password@)
+_SECRET_KEYS = ("url", "ccxt_config")
+MAX_CONFIG_BYTES = 1 << 20  # 1 MiB: a real config is a few KiB
+MAX_DEPTH = 16  # tables and arrays nested deeper than this are not a config
 
 
 def default_config_path(environ: dict[str, str] | None = None) -> Path:
@@ -37,12 +40,27 @@ def default_config_path(environ: dict[str, str] | None = None) -> Path:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Return the parsed TOML document at `path`; raises ConfigError naming the file (and line)."""
-    raw = read_bytes(path, what="config file", error=ConfigError)
+    raw = read_bytes(path, what="config file", error=ConfigError, max_bytes=MAX_CONFIG_BYTES)
     text = decode_utf8(raw, path, error=ConfigError)
     try:
-        return tomllib.loads(text)
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nested [ or {
+        raise ConfigError(f"{path}: invalid TOML: nested deeper than the parser can follow") from None
+    if _depth(document) > MAX_DEPTH:
+        raise ConfigError(f"{path}: tables or arrays nested deeper than {MAX_DEPTH} levels: not a config")
+    return document
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
 
 
 def load_config(path: Path | str) -> LiveOpsConfig:

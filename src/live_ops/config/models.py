@@ -11,17 +11,43 @@ import re
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+
+from live_ops.config.secrets import HTTP_SCHEMES, redact_mapping, redact_userinfo, redact_value, url_problem
 
 Mode = Literal["paper", "testnet", "live"]
 AlertLevelName = Literal["info", "warning", "critical"]
-SinkName = Literal["log", "stderr", "webhook", "slack"]
+SinkName = Literal["log", "stderr", "webhook", "slack", "apprise"]
+
+# Sane upper bounds: a number this large is a typo, and an unbounded one overflows (timedelta, floats)
+MAX_MONEY = 1e15
+MAX_DAYS = 36_500
 
 _CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?LW#]+$")
 
 
 class _Table(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: `inf` or `nan` in a limit would switch the limit off without a word
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    def __repr_args__(self):  # type: ignore[no-untyped-def]
+        return [(k, redact_value(k, v)) for k, v in super().__repr_args__()]
+
+    def __getstate__(self) -> dict[str, Any]:
+        # pickled (Prefect result persistence, multiprocessing) without a single secret value
+        state = super().__getstate__()
+        state = dict(state)
+        state["__dict__"] = {k: redact_value(k, v, for_pickle=True) for k, v in state["__dict__"].items()}
+        return state
 
 
 class EnvironmentConfig(_Table):
@@ -43,9 +69,19 @@ class ExchangeConfig(_Table):
     @field_validator("api_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if value and not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+        if value:
+            problem = url_problem(value)
+            if problem:  # may carry user:password@: never echoed
+                raise ValueError(problem)
         return value.rstrip("/")
+
+    @field_serializer("api_base_url")
+    def _dump_base_url(self, value: str) -> str:
+        return redact_userinfo(value)
+
+    @field_serializer("ccxt_config")
+    def _dump_ccxt_config(self, value: dict[str, Any]) -> dict[str, Any]:
+        return redact_mapping(value)
 
     @field_validator("ccxt_config")
     @classmethod
@@ -60,13 +96,13 @@ class ExchangeConfig(_Table):
 
 class PaperPosition(_Table):
     symbol: str = Field(min_length=1)
-    size: float = Field(description="signed: > 0 long, < 0 short")
-    entry_price: float = Field(gt=0)
+    size: float = Field(ge=-MAX_MONEY, le=MAX_MONEY, description="signed: > 0 long, < 0 short")
+    entry_price: float = Field(gt=0, le=MAX_MONEY)
 
 
 class PaperConfig(_Table):
     quote_currency: str = Field("EUR", min_length=1)
-    cash: float = Field(10_000.0, ge=0)
+    cash: float = Field(10_000.0, ge=0, le=MAX_MONEY)
     prices: dict[str, float] = Field(default_factory=dict, description="mark prices by symbol")
     positions: list[PaperPosition] = Field(default_factory=list)
 
@@ -74,8 +110,8 @@ class PaperConfig(_Table):
     @classmethod
     def _positive_prices(cls, value: dict[str, float]) -> dict[str, float]:
         for symbol, price in value.items():
-            if not price > 0:
-                raise ValueError(f"price of {symbol} must be greater than 0 (got {price})")
+            if not 0 < price <= MAX_MONEY:  # also false for nan
+                raise ValueError(f"price of {symbol} must be greater than 0 and at most {MAX_MONEY:g} (got {price})")
         return value
 
     @model_validator(mode="after")
@@ -88,14 +124,15 @@ class PaperConfig(_Table):
 
 class LiveRiskConfig(_Table):
     enabled: bool = True
-    max_order_notional: float = Field(1_000.0, gt=0)
-    max_symbol_exposure_notional: float = Field(5_000.0, gt=0)
-    max_total_exposure_notional: float = Field(20_000.0, gt=0)
-    max_open_positions: int = Field(10, gt=0)
-    max_daily_loss_abs: float = Field(500.0, gt=0)
+    max_order_notional: float = Field(1_000.0, gt=0, le=MAX_MONEY)
+    max_symbol_exposure_notional: float = Field(5_000.0, gt=0, le=MAX_MONEY)
+    max_total_exposure_notional: float = Field(20_000.0, gt=0, le=MAX_MONEY)
+    max_open_positions: int = Field(10, gt=0, le=1_000_000)
+    max_daily_loss_abs: float = Field(500.0, gt=0, le=MAX_MONEY)
     max_daily_loss_pct: float = Field(5.0, gt=0, le=100)
-    min_order_notional: float = Field(10.0, ge=0)
-    default_order_notional: float = Field(100.0, gt=0, description="per-order notional when `orders` gets no --notional")
+    min_order_notional: float = Field(10.0, ge=0, le=MAX_MONEY)
+    default_order_notional: float = Field(100.0, gt=0, le=MAX_MONEY,
+                                          description="per-order notional when `orders` gets no --notional")
     warning_threshold_factor: float = Field(0.8, gt=0, le=1)
     block_on_violation: bool = True
 
@@ -106,32 +143,41 @@ class AlertsConfig(_Table):
     sinks: list[SinkName] = Field(default_factory=lambda: ["log", "stderr"])
     webhook_urls: list[SecretStr] = Field(default_factory=list, description='URLs or "env:VAR_NAME"')
     slack_webhook_urls: list[SecretStr] = Field(default_factory=list, description='URLs or "env:VAR_NAME"')
-    timeout_seconds: float = Field(3.0, gt=0, le=60)
-    retries: int = Field(2, ge=0, le=10)
-    repeat_after_minutes: float = Field(60.0, ge=0)
+    apprise_urls: list[SecretStr] = Field(default_factory=list,
+                                          description='Apprise URLs (tgram://, discord://, pagerduty://, mailto://) '
+                                                      'or "env:VAR_NAME"')
+    timeout_seconds: float = Field(3.0, gt=0, le=30, description="per attempt; a run's alerting is bounded anyway")
+    retries: int = Field(2, ge=0, le=5)
+    repeat_after_minutes: float = Field(60.0, ge=0, le=10_080, description="dedup window, at most a week")
 
     @field_validator("sinks")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))
 
-    @field_validator("webhook_urls", "slack_webhook_urls")
+    @field_validator("webhook_urls", "slack_webhook_urls", "apprise_urls")
     @classmethod
-    def _url_or_env(cls, value: list[SecretStr]) -> list[SecretStr]:
+    def _url_or_env(cls, value: list[SecretStr], info: ValidationInfo) -> list[SecretStr]:
+        schemes = None if info.field_name == "apprise_urls" else HTTP_SCHEMES
+        if len(value) > 20:
+            raise ValueError(f"at most 20 entries (got {len(value)})")
         for index, entry in enumerate(value):
             raw = entry.get_secret_value().strip()
             if raw.startswith("env:"):
                 if not re.fullmatch(r"env:[A-Za-z_][A-Za-z0-9_]*", raw):
                     raise ValueError(f"entry {index} is not a valid env:VAR_NAME reference")
-            elif not raw.startswith(("http://", "https://")):
-                # the value itself is a secret: name the position, never the text
-                raise ValueError(f"entry {index} must be an http(s) URL or env:VAR_NAME")
+                continue
+            # the value itself is a secret: name the position and the problem, never the text
+            problem = url_problem(raw, schemes=schemes)
+            if problem:
+                what = "an Apprise URL" if schemes is None else "an http(s) URL"
+                raise ValueError(f"entry {index} {problem} (expected {what} or env:VAR_NAME)")
         return value
 
 
 class ReportsConfig(_Table):
     output_dir: str = "reports/live_status"
-    keep_days: int = Field(90, gt=0)
+    keep_days: int = Field(90, gt=0, le=MAX_DAYS)
 
 
 class StateConfig(_Table):

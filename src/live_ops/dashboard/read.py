@@ -200,11 +200,12 @@ def newest_reports(directory: Path, limit: int) -> list[IndexEntry]:
             stem, ext = item.name.rsplit(".", 1)
             entries.setdefault(stem, IndexEntry(stem=stem, generated_at=when)).extensions.append(ext)
     # the name's minute orders them; the sidecar refines the time of the ones shown
-    newest = sorted(entries.values(), key=lambda e: (e.generated_at, e.stem), reverse=True)[:limit]
+    # a set without its sidecar is incomplete (being written, or its run was killed): not shown
+    complete = [e for e in entries.values() if "json" in e.extensions]
+    newest = sorted(complete, key=lambda e: (e.generated_at, e.stem), reverse=True)[:limit]
     for entry in newest:
         entry.extensions.sort(key=REPORT_EXTENSIONS.index)
-        if "json" in entry.extensions:
-            read_summary(directory / f"{entry.stem}.json", entry)
+        read_summary(directory / f"{entry.stem}.json", entry)
     return sorted(newest, key=lambda e: (e.generated_at, e.stem), reverse=True)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from live_ops.dashboard.model import CurvePoint, Desk
-from live_ops.reporting.view import amount, money, tone
+from live_ops.display import amount, money, tone
 
 STALE_AFTER = timedelta(hours=1)  # the health schedule runs every 30 min: two missed runs is news
 CURVE_W, CURVE_H, CURVE_PAD = 600.0, 140.0, 6.0

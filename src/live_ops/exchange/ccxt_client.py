@@ -218,7 +218,8 @@ def client_class(exchange_class: type) -> type:
                 try:
                     return getattr(self, method)(*args)
                 except Exception as exc:
-                    exc.live_ops_reply = (self.live_ops_last_status, self.live_ops_retry_after)
+                    exc.live_ops_reply = (  # type: ignore[attr-defined]
+                        self.live_ops_last_status, self.live_ops_retry_after)
                     raise
 
             with ThreadPoolExecutor(max_workers=len(loaders), thread_name_prefix=f"live-ops-{self.id}-markets") as pool:

@@ -16,11 +16,24 @@ from functools import partial
 from typing import Any, TypeVar
 
 from live_ops.config.models import ExchangeConfig
-from live_ops.errors import ExchangeBadResponse, ExchangeError, ExchangeRateLimited, LiveOpsError
+from live_ops.errors import (
+    ExchangeBadResponse,
+    ExchangeError,
+    ExchangeRateLimited,
+    LiveOpsError,
+)
 from live_ops.exchange import ccxt_normalize as normalize
 from live_ops.exchange.ccxt_client import build_client
 from live_ops.exchange.ccxt_errors import translate
-from live_ops.exchange.gateway import AccountSummary, Holdings, MarketRules, Position, Probe, ProbeStatus, Quote
+from live_ops.exchange.gateway import (
+    AccountSummary,
+    Holdings,
+    MarketRules,
+    Position,
+    Probe,
+    ProbeStatus,
+    Quote,
+)
 from live_ops.exchange.profiles import profile_for, read_path
 
 T = TypeVar("T")
@@ -413,8 +426,8 @@ class CcxtGateway:
         details = {"drift_ms": round(drift, 1), "recv_window_ms": self._cfg.recv_window_ms}
         text = f"clock drift {drift / 1000:+.3f} s against {self.name}"
         if abs(drift) >= limit:
-            return "fail", f"{text}: at or above the {limit / 1000:g} s receive window, signed reads are " \
-                           "rejected: sync the local clock (NTP)", details
+            return "fail", (f"{text}: at or above the {limit / 1000:g} s receive window, signed reads are "
+                            "rejected: sync the local clock (NTP)"), details
         if abs(drift) >= DRIFT_WARN_MS:
             return "warn", f"{text}: sync the local clock (NTP) before it reaches {limit / 1000:g} s", details
         return "pass", text, details

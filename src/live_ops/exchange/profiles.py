@@ -126,14 +126,14 @@ PROFILES: dict[str, ExchangeProfile | Mapping[str, ExchangeProfile]] = {
 
 GENERIC_SPOT = ExchangeProfile(
     account="spot",
-    coverage=Coverage(spot="spot wallet", not_read=("no venue profile: only the spot wallet is read, "
-                                                    "margin and derivatives accounts are not",)),
+    coverage=Coverage(spot="spot wallet", not_read=(("no venue profile: only the spot wallet is read, "
+                                                     "margin and derivatives accounts are not"),)),
 )
 GENERIC_DERIVATIVES = ExchangeProfile(
     account="derivatives",
-    coverage=Coverage(linear="ccxt's default positions read", not_read=(
+    coverage=Coverage(linear="ccxt's default positions read", not_read=((
         "no venue profile: positions are read with ccxt's defaults (other settle coins, inverse and "
-        "spot may be missing); equity is the quote coin's total plus unrealized PnL",)),
+        "spot may be missing); equity is the quote coin's total plus unrealized PnL"),)),
 )
 
 
@@ -146,7 +146,7 @@ def profile_for(exchange_id: str, default_type: str | None) -> ExchangeProfile:
     entry = PROFILES.get(exchange_id)
     if isinstance(entry, ExchangeProfile):
         return entry
-    if entry is not None and default_type in entry:
+    if entry is not None and default_type is not None and default_type in entry:
         return entry[default_type]
     generic = GENERIC_SPOT if default_type in (None, "spot", "margin") else GENERIC_DERIVATIVES
     if entry is None:

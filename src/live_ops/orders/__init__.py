@@ -12,7 +12,7 @@ from live_ops.orders.preview import (
     preview_name,
     read_market_data,
 )
-from live_ops.orders.projection import blocks, evaluate_projected_risk, project_exposure
+from live_ops.orders.projection import evaluate_projected_risk, project_exposure
 from live_ops.orders.signals import Signal, SignalBatch, load_signals
 
 __all__ = [
@@ -22,7 +22,6 @@ __all__ = [
     "Signal",
     "SignalBatch",
     "SkippedSignal",
-    "blocks",
     "build_preview",
     "client_order_ids",
     "evaluate_projected_risk",

@@ -3,6 +3,11 @@
 The file is written to a temporary sibling, flushed to disk and renamed over the target, so a
 reader polling for it never sees a half-written file. Numbers are written in plain decimal
 notation (never `1e-05`), exactly as the preview holds them.
+
+Text cells come from the signals file (comment, strategy_key, ...), which anyone may have
+written: a text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed
+with `'` (the OWASP CSV-injection rule), so a spreadsheet shows it instead of running it as a
+formula. Numbers are never touched.
 """
 
 from __future__ import annotations
@@ -21,6 +26,14 @@ COLUMNS = (
     "preview_name", "client_order_id", "symbol", "side", "order_type", "quantity", "price", "notional", "row",
     "as_of", "strategy_key", "run_name", "size_hint", "comment", "extra_json", "generated_at",
 )
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Return `text` with a leading `'` when a spreadsheet would read it as a formula (OWASP)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def plain(value: float) -> str:
@@ -44,7 +57,9 @@ class _Cells:
             if text is None:
                 text = self._floats[value] = plain(value)
             return text
-        return str(value)
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            return str(value)
+        return neutralise(str(value))
 
 
 def write_orders_csv(preview: OrderPreview, path: Path | str) -> Path:
@@ -59,7 +74,7 @@ def write_orders_csv(preview: OrderPreview, path: Path | str) -> Path:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
-            values, cell, name = attrgetter(*COLUMNS[1:]), _Cells(), preview.preview_name
+            values, cell, name = attrgetter(*COLUMNS[1:]), _Cells(), neutralise(preview.preview_name)
             writer.writerows([name, *map(cell, values(order))] for order in preview.orders)
             handle.flush()
             os.fsync(handle.fileno())

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from live_ops.errors import UsageError
 from live_ops.exchange.gateway import ExchangeGateway, MarketRules, Quote
 from live_ops.orders.signals import Signal, SignalBatch
-from live_ops.risk import RiskResult
+from live_ops.risk import RiskResult, omitted_risk_field
 
 #: binance's limit, the strictest of the large venues
 MAX_CLIENT_ORDER_ID = 36
@@ -90,9 +90,9 @@ class OrderPreview(BaseModel):
     total_notional: float
     orders: list[PreviewOrder]
     skipped: list[SkippedSignal]
-    risk: RiskResult | None = Field(None, exclude_if=lambda risk: risk is None,
-                                    description="absent when the risk check was skipped")
+    risk: RiskResult | None = omitted_risk_field("absent with --skip-live-risk")
     blocked: bool = Field(False, description="a BREACH with enforcement on: the orders must not be sent")
+    enforced: bool = Field(False, exclude=True, description="a BREACH blocks (and alerts CRITICAL) in this run")
     out_path: str | None = Field(None, description="where the orders CSV was written, if it was")
 
     def __repr__(self) -> str:

@@ -75,7 +75,3 @@ def evaluate_projected_risk(
     )
     return result.model_copy(update={"metrics": metrics})
 
-
-def blocks(risk: RiskResult | None, *, enforce: bool, block_on_violation: bool) -> bool:
-    """Return True when the orders must not go out: a BREACH while enforcement is on."""
-    return risk is not None and not risk.allowed and (enforce or block_on_violation)

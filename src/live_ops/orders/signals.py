@@ -29,6 +29,7 @@ from live_ops.errors import InputError
 from live_ops.inputs import decode_utf8, read_bytes
 
 REQUIRED_COLUMNS = ("symbol", "direction")
+MAX_SIGNALS_BYTES = 256 << 20  # 256 MiB: ~2.5M signals; past that it is not a signals file
 OPTIONAL_COLUMNS = ("as_of", "strategy_key", "run_name", "size_hint", "comment", "extra_json", "generated_at")
 
 
@@ -112,7 +113,7 @@ def load_signals(path: Path | str) -> SignalBatch:
     returned as is (batches are immutable).
     """
     path = Path(path)
-    raw = read_bytes(path, what="signals file", error=InputError)
+    raw = read_bytes(path, what="signals file", error=InputError, max_bytes=MAX_SIGNALS_BYTES)
     key = (str(path), hashlib.blake2b(raw, digest_size=16).digest())
     batch = _parsed.get(key)
     if batch is None:

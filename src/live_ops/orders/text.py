@@ -6,7 +6,8 @@ the complete list is in `--json` and `--out`.
 
 from __future__ import annotations
 
-from live_ops.console import num, risk_text, table
+from live_ops.console import render, risk_text, table
+from live_ops.display import money, price
 from live_ops.orders.export import plain
 from live_ops.orders.preview import OrderPreview
 
@@ -36,23 +37,23 @@ def preview_text(preview: OrderPreview) -> str:
         f"Order preview {preview.preview_name} ({preview.created_at:%Y-%m-%d %H:%M:%S} UTC) - preview only, "
         "nothing is sent",
         f"  {preview.num_signals:,} signals -> {preview.num_orders:,} orders, {len(preview.skipped):,} skipped; "
-        f"{num(preview.notional_per_order)} {ccy} per order, {num(preview.total_notional)} {ccy} in total",
+        f"{money(preview.notional_per_order, ccy)} per order, {money(preview.total_notional, ccy)} in total",
         "",
     ]
     if preview.orders:
         shown = preview.orders[:MAX_ROWS]
-        rows = [(o.row, o.client_order_id, o.symbol, o.side, plain(o.quantity), plain(o.price), num(o.notional))
+        rows = [(o.row, o.client_order_id, o.symbol, o.side, plain(o.quantity), price(o.price), money(o.notional))
                 for o in shown]
-        lines.append(table(["row", "client_order_id", "symbol", "side", "quantity", "price", "notional"], rows,
-                           right=(0, 4, 5, 6)))
+        lines.append(render(table(["row", "client_order_id", "symbol", "side", "quantity", f"price ({ccy})",
+                                   f"notional ({ccy})"], rows, right=(0, 4, 5, 6))))
         lines += _more(len(preview.orders), len(shown), "orders", "--json and --out")
     else:
         lines.append("  no orders")
     if preview.skipped:
         shown_skipped = preview.skipped[:MAX_ROWS]
         lines += ["", "Skipped signals:"]
-        lines.append(table(["row", "symbol", "reason"], [(s.row, s.symbol, s.reason) for s in shown_skipped],
-                           right=(0,)))
+        lines.append(render(table(["row", "symbol", "reason"], [(s.row, s.symbol, s.reason) for s in shown_skipped],
+                                  right=(0,))))
         lines += _more(len(preview.skipped), len(shown_skipped), "skipped signals")
     lines.append("")
     if preview.risk is None:

@@ -18,6 +18,7 @@ from live_ops.reporting.archive import (
     report_stem,
     validate_tag,
 )
+from live_ops.reporting.artifacts import ReportArtifacts, report_artifacts
 from live_ops.reporting.index import Maintenance, maintain_archive
 from live_ops.reporting.notes import OperatorNotes, load_notes
 from live_ops.reporting.render import RenderedReport, ReportFormat, render_report
@@ -30,6 +31,7 @@ __all__ = [
     "Maintenance",
     "OperatorNotes",
     "RenderedReport",
+    "ReportArtifacts",
     "ReportFormat",
     "ReportResult",
     "StatusSnapshot",
@@ -40,6 +42,7 @@ __all__ = [
     "maintain_archive",
     "output_directory",
     "render_report",
+    "report_artifacts",
     "report_stem",
     "validate_tag",
 ]

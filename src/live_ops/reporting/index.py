@@ -17,9 +17,16 @@ try:
 except ImportError:  # not POSIX: no lock, the next run repairs a stale index
     fcntl = None  # type: ignore[assignment]
 
-from live_ops.reporting.archive import IndexEntry, apply_retention, replace_atomically, scan_archive
+from live_ops.reporting.archive import (
+    IndexEntry,
+    apply_retention,
+    archive_errors,
+    remove_stale_temp_files,
+    replace_atomically,
+    scan_archive,
+)
 from live_ops.reporting.render import render_template
-from live_ops.reporting.view import tone
+from live_ops.display import ADHOC_TAG, tone
 
 INDEX_NAME = "index.html"
 LOCK_NAME = ".index.lock"
@@ -37,11 +44,14 @@ class _Link:
 class _Row:
     when: str
     tag: str
+    headline: str
+    headline_tone: str
     status: str
     tone: str
     risk: str | None
     risk_tone: str
     files: list[_Link]
+    kept: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,16 +66,19 @@ def render_index(entries: list[IndexEntry], rebuilt_at: datetime) -> str:
     rows = [
         _Row(
             when=f"{e.generated_at:%Y-%m-%d %H:%M}",
-            tag=e.tag or "ad hoc",
+            tag=e.tag or ADHOC_TAG,
+            headline=e.headline_status or "unknown",
+            headline_tone=tone(e.headline_status),
             status=e.overall_status or "unknown",
             tone=tone(e.overall_status),
             risk=e.risk_severity,
             risk_tone=tone(e.risk_severity),
             files=[_Link(f"{e.stem}.{ext}", _KIND[ext]) for ext in e.extensions],
+            kept=e.kept,
         )
         for e in entries
     ]
-    trend = [_Tick(r.when, r.status, r.tone) for r in reversed(rows[:TREND_LENGTH])]
+    trend = [_Tick(r.when, r.headline, r.headline_tone) for r in reversed(rows[:TREND_LENGTH])]
     return render_template("index.html.j2", entries=rows, trend=trend,
                            rebuilt_at=f"{rebuilt_at.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S} UTC")
 
@@ -97,9 +110,11 @@ def _archive_lock(directory: Path) -> Iterator[None]:
 def maintain_archive(output_dir: Path | str, keep_days: int | None, now: datetime) -> Maintenance:
     """Delete reports older than `keep_days` (None: keep all), rebuild `index.html`; return what was done."""
     directory = Path(output_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    with _archive_lock(directory):
-        deleted = apply_retention(directory, keep_days, now) if keep_days is not None else []
-        entries = scan_archive(directory)
-        index = replace_atomically(directory, INDEX_NAME, render_index(entries, now))
+    with archive_errors(directory):
+        directory.mkdir(parents=True, exist_ok=True)
+        with _archive_lock(directory):
+            deleted = apply_retention(directory, keep_days, now) if keep_days is not None else []
+            deleted += remove_stale_temp_files(directory)
+            entries = scan_archive(directory)
+            index = replace_atomically(directory, INDEX_NAME, render_index(entries, now))
     return Maintenance(deleted=deleted, index=index, reports=len(entries))

@@ -15,10 +15,13 @@ import markdown
 import nh3
 from pydantic import BaseModel
 
+from live_ops.inputs import format_size, read_prefix
+
 # nh3's default allow-list minus anything that loads a resource
 _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "picture", "source", "video", "audio", "track", "iframe"}
 _ALLOWED_SCHEMES = {"http", "https", "mailto"}
 PLACEHOLDER = "No operator notes for this report."
+MAX_NOTES_BYTES = 64 << 10  # 64 KiB of notes is pages of text; more is a mistake (or /dev/zero)
 
 
 class OperatorNotes(BaseModel):
@@ -40,14 +43,18 @@ def load_notes(path: str | Path | None) -> OperatorNotes:
         return OperatorNotes()
     source = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw, truncated = read_prefix(Path(path), MAX_NOTES_BYTES)
     except FileNotFoundError:
         return OperatorNotes(source=source, warning=f"notes file {source} not found: no operator notes included")
     except OSError as exc:
         return OperatorNotes(source=source, warning=f"notes file {source} cannot be read ({exc.strerror or exc})")
-    text = raw.decode("utf-8", errors="replace")
+    text = raw.decode("utf-8", errors="ignore" if truncated else "replace")  # a cut may split a character
+    text = text.replace("\x00", "")
     warning = None
-    if "\ufffd" in text and b"\xef\xbf\xbd" not in raw:
+    if truncated:
+        warning = (f"notes file {source} is larger than {format_size(MAX_NOTES_BYTES)}: "
+                   f"only its first {format_size(MAX_NOTES_BYTES)} are included")
+    elif "\ufffd" in text and b"\xef\xbf\xbd" not in raw:
         warning = f"notes file {source} is not valid UTF-8: undecodable bytes were replaced"
     return OperatorNotes(source=source, markdown=text, warning=warning)
 

@@ -15,6 +15,8 @@ from pydantic import BaseModel, Field
 from live_ops.health import HealthReport, OverallStatus
 from live_ops.portfolio import PortfolioSnapshot
 from live_ops.reporting.notes import OperatorNotes
+from live_ops.reporting.review import Review
+from live_ops.status import Headline, headline
 
 
 class AlertRow(BaseModel):
@@ -28,6 +30,21 @@ class AlertRow(BaseModel):
     subject: str | None = None
     occurrences: int = Field(1, description="how many times this alert was raised in the window")
     first_ts: datetime | None = Field(None, description="the first of those times")
+    deliveries: list[dict[str, Any]] = Field(default_factory=list,
+                                             description="what each sink did with the latest one: {sink, status}")
+
+    def delivery_status(self) -> str | None:
+        """Return `sent` when some sink delivered it, `failed` when every attempt failed, else the one status."""
+        statuses = {str(d.get("status")) for d in self.deliveries}
+        if not statuses:
+            return None
+        if "sent" in statuses:
+            return "sent"
+        return "failed" if statuses == {"failed"} else sorted(statuses)[0]
+
+    def delivery_text(self) -> str:
+        """Return each sink's outcome of the latest one: `stderr sent, webhook[0] failed` ("-" when unknown)."""
+        return ", ".join(f"{d.get('sink')} {d.get('status')}" for d in self.deliveries) or "-"
 
     @classmethod
     def from_record(cls, record: Any) -> AlertRow:
@@ -35,8 +52,11 @@ class AlertRow(BaseModel):
         get = record.get if isinstance(record, dict) else lambda name: getattr(record, name, None)
         level = get("level")
         subject = get("subject")
+        deliveries = [d if isinstance(d, dict) else {"sink": getattr(d, "sink", "?"), "status": getattr(d, "status", "?")}
+                      for d in (get("deliveries") or [])]
         return cls(ts=get("ts"), level=str(getattr(level, "value", level)), source=str(get("source")),
-                   code=str(get("code")), message=str(get("message")), subject=None if subject is None else str(subject))
+                   code=str(get("code")), message=str(get("message")), subject=None if subject is None else str(subject),
+                   deliveries=[{"sink": str(d.get("sink")), "status": str(d.get("status"))} for d in deliveries])
 
 
 def collapse_alerts(rows: list[AlertRow], limit: int) -> list[AlertRow]:
@@ -67,6 +87,8 @@ class StatusSnapshot(BaseModel):
     alerts: list[AlertRow] = Field(default_factory=list, description="recent alerts, newest first")
     alerts_note: str | None = Field(None, description="why the alert list may be incomplete")
     notes: OperatorNotes = Field(default_factory=OperatorNotes)
+    review: Review | None = Field(None, description="section 5, when the report reviews a period")
+    kept: bool = Field(False, description="archived as a kept report: retention never deletes it")
 
     @property
     def overall_status(self) -> OverallStatus:
@@ -79,20 +101,36 @@ class StatusSnapshot(BaseModel):
             return None
         return self.portfolio.risk.severity.value
 
+    @property
+    def headline(self) -> Headline:
+        """Return the one headline of this report (SPEC §6): FAIL > BREACH > DEGRADED > WARNING > OK."""
+        return headline(self.overall_status, self.risk_severity)
+
+    def headline_text(self) -> str:
+        """Return the headline with what drives it: `BREACH — BTC/EUR exposure 120% of its limit`."""
+        from live_ops.display import headline_line, headline_reason
+
+        problems = [m for c in sorted(self.health.checks, key=lambda c: c.status != "fail") if c.status != "pass"
+                    for m in c.messages[:1]]
+        risk = self.portfolio.risk if self.portfolio is not None else None
+        return headline_line(self.headline, headline_reason(self.headline, health_problems=problems, risk=risk))
+
     def summary(self) -> dict[str, Any]:
         """Return the few fields the archive index lists for this report."""
         return {
             "generated_at": self.generated_at.isoformat(),
             "tag": self.tag,
+            "headline_status": self.headline.value,
             "overall_status": self.overall_status,
             "risk_severity": self.risk_severity,
             "mode": self.health.mode,
+            "period": self.review.period if self.review is not None else None,
         }
 
     def sidecar_json(self) -> str:
         """Return the JSON sidecar: the summary first, then the full snapshot."""
         # the summary is duplicated up front so the index can be rebuilt without re-deriving it
-        return _Sidecar(summary=self.summary(), snapshot=self).model_dump_json(indent=1)
+        return _Sidecar(summary=self.summary(), snapshot=self).model_dump_json(indent=1, by_alias=True)
 
 
 class _Sidecar(BaseModel):

@@ -9,46 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from live_ops.display import ADHOC_TAG, amount, limit_value, money, ratio, tone, worst_tone
+from live_ops.reporting.review_view import ReviewView, build_review_view
 from live_ops.reporting.snapshot import AlertRow, StatusSnapshot
 from live_ops.risk import LimitDetail
 
-# status word -> CSS class of its colour
-_TONE = {"OK": "ok", "pass": "ok", "DEGRADED": "warn", "warn": "warn", "WARNING": "warn",
-         "FAIL": "bad", "fail": "bad", "BREACH": "bad", "CRITICAL": "bad", "INFO": "info"}
+__all__ = ["ReportView", "build_view", "exposure_chart", "tone", "worst_tone", "money", "amount"]
+
 CHART_MAX_BARS = 20  # a glanceable chart; the full list is in the limits table
 CHART_LABEL_W, CHART_PLOT_W, CHART_ROW_H, CHART_PAD = 150.0, 400.0, 24.0, 70.0
 CHART_TEXT_W = 150.0  # room a value label needs to the right of its bar
-
-
-def tone(status: str | None) -> str:
-    """Return the colour class of a status word (`ok`, `warn`, `bad`, `info`; `na` if unknown)."""
-    return _TONE.get(status or "", _TONE.get((status or "").upper(), "na"))
-
-
-_TONE_RANK = {"na": 0, "info": 0, "ok": 1, "warn": 2, "bad": 3}
-
-
-def worst_tone(*statuses: str | None) -> str:
-    """Return the colour class of the worst of `statuses`: a green banner never carries a BREACH."""
-    return max((tone(s) for s in statuses if s), key=_TONE_RANK.__getitem__, default="na")
-
-
-def money(value: float) -> str:
-    return f"{value:,.2f}"
-
-
-def amount(value: float) -> str:
-    """Return a size with up to 8 decimals and no trailing zeros (crypto sizes are small)."""
-    text = f"{value:,.8f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
-
-
-def _limit_value(detail: LimitDetail, value: float) -> str:
-    if detail.limit_name == "max_open_positions":
-        return f"{value:.0f}"
-    if detail.limit_name.endswith("_pct"):
-        return f"{value:.2f}%"
-    return money(value)
 
 
 @dataclass(frozen=True)
@@ -81,6 +51,7 @@ class LimitRow:
     severity: str
     tone: str
     message: str
+    flagged: bool = False  # WARNING or BREACH: marked in every table
 
 
 @dataclass(frozen=True)
@@ -120,6 +91,8 @@ class AlertLine:
     code: str
     message: str
     repeats: str  # "" for a single occurrence, else e.g. "×12 since 2026-11-21 07:00"
+    delivery: str = "-"  # what each sink did with the latest one: "stderr sent, webhook failed"
+    delivery_tone: str = "na"
 
 
 @dataclass
@@ -131,6 +104,9 @@ class ReportView:
     status_tone: str
     mode: str
     checks: list[CheckRow]
+    headline: str = "OK"
+    headline_text: str = "OK"  # the headline and what drives it, the first thing every format says
+    headline_tone: str = "ok"
     portfolio_error: str | None = None
     quote: str = ""
     equity: str = ""
@@ -151,6 +127,7 @@ class ReportView:
     notes_html: str | None = None
     notes_placeholder: str = ""
     notes_warning: str | None = None
+    review: ReviewView | None = None
 
 
 def exposure_chart(details: list[LimitDetail], quote: str = "") -> Chart | None:
@@ -171,7 +148,7 @@ def exposure_chart(details: list[LimitDetail], quote: str = "") -> Chart | None:
         bars.append(Bar(
             label=(detail.symbol or "")[:20], rect_y=y + 4, text_y=round(y + CHART_ROW_H * 0.62, 2),
             width=round(width, 2), value_x=round(CHART_LABEL_W + (width - 4 if inside else width + 4), 2),
-            text_anchor="end" if inside else "start", text=f"{money(detail.current_value)} ({detail.ratio:.0%})",
+            text_anchor="end" if inside else "start", text=f"{money(detail.current_value)} ({ratio(detail.ratio)})",
             tone=tone(detail.severity.value),
         ))
     plot_bottom = 8.0 + len(shown) * CHART_ROW_H
@@ -196,35 +173,41 @@ def build_view(snapshot: StatusSnapshot, *, notes_html: str | None = None) -> Re
     view = ReportView(
         title=f"Live status {snapshot.generated_at:%Y-%m-%d %H:%M} UTC" + (f" ({snapshot.tag})" if snapshot.tag else ""),
         generated_at=f"{snapshot.generated_at:%Y-%m-%d %H:%M:%S} UTC",
-        tag=snapshot.tag or "ad hoc",
+        tag=snapshot.tag or ADHOC_TAG,
         status=health.overall_status,
-        status_tone=worst_tone(health.overall_status, snapshot.risk_severity),
+        status_tone=tone(health.overall_status),
+        headline=snapshot.headline.value,
+        headline_text=snapshot.headline_text(),
+        headline_tone=tone(snapshot.headline),
         mode=health.mode or "unknown",
         checks=[CheckRow(c.name, c.status, tone(c.status), f"{c.duration_ms:,.0f} ms", list(c.messages))
                 for c in health.checks],
         portfolio_error=snapshot.portfolio_error,
         alerts=[AlertLine(f"{a.ts:%Y-%m-%d %H:%M:%S}", a.level.upper(), tone(a.level.upper()), a.source, a.code,
-                          a.message, _repeats(a)) for a in snapshot.alerts],
+                          a.message, _repeats(a), a.delivery_text(), tone(a.delivery_status()))
+                for a in snapshot.alerts],
         alerts_note=snapshot.alerts_note,
         notes_markdown=snapshot.notes.markdown,
         notes_html=notes_html,
         notes_placeholder=snapshot.notes.placeholder,
         notes_warning=snapshot.notes.warning,
+        review=build_review_view(snapshot.review) if snapshot.review is not None else None,
     )
     portfolio = snapshot.portfolio
     if portfolio is None:
         return view
     view.mode = portfolio.mode
     view.quote = portfolio.quote_currency
-    view.equity = money(portfolio.equity)
-    view.exposure = money(portfolio.totals.total_notional)
-    view.free_cash = money(portfolio.free_cash)
-    view.unrealized_pnl = money(portfolio.totals.total_unrealized_pnl)
+    ccy = portfolio.quote_currency
+    view.equity = money(portfolio.equity, ccy)
+    view.exposure = money(portfolio.totals.total_notional, ccy)
+    view.free_cash = money(portfolio.free_cash, ccy)
+    view.unrealized_pnl = money(portfolio.totals.total_unrealized_pnl, ccy)
     view.num_positions = portfolio.totals.num_open_positions
     view.positions = [
-        PositionRow(p.symbol, p.side, amount(p.size), money(p.notional), money(p.unrealized_pnl),
+        PositionRow(p.symbol, p.side, amount(p.size), money(p.notional, ccy), money(p.unrealized_pnl, ccy),
                     "bad" if p.unrealized_pnl < 0 else "ok",
-                    "n/a" if p.realized_pnl is None else money(p.realized_pnl))
+                    "n/a" if p.realized_pnl is None else money(p.realized_pnl, ccy))
         for p in portfolio.positions
     ]
     risk = portfolio.risk
@@ -234,8 +217,9 @@ def build_view(snapshot: StatusSnapshot, *, notes_html: str | None = None) -> Re
         view.risk_verdict = "allowed" if risk.allowed else "NOT allowed"
         view.risk_reasons = list(risk.reasons)
         view.limits = [
-            LimitRow(d.limit_name, d.symbol or "", _limit_value(d, d.current_value), _limit_value(d, d.limit_value),
-                     f"{d.ratio:.0%}", d.severity.value, tone(d.severity.value), d.message)
+            LimitRow(d.limit_name, d.symbol or "", limit_value(d, d.current_value, ccy),
+                     limit_value(d, d.limit_value, ccy), ratio(d.ratio), d.severity.value, tone(d.severity.value),
+                     d.message, flagged=d.severity.value != "OK")
             for d in risk.limit_details
         ]
         view.chart = exposure_chart(risk.limit_details, portfolio.quote_currency)

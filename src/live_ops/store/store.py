@@ -278,7 +278,7 @@ class Store:
         return pruned
 
 
-def _alert(row: Mapping[str, Any], deliveries: list[Delivery]) -> AlertRecord:
+def _alert(row: Any, deliveries: list[Delivery]) -> AlertRecord:
     return AlertRecord(id=row["id"], ts=row["ts"], level=row["level"], source=row["source"], code=row["code"],
                        subject=row["subject"], message=row["message"], context=json.loads(row["context"] or "{}"),
                        recovers=row["recovers"], deliveries=deliveries)

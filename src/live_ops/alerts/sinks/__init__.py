@@ -1,6 +1,6 @@
-"""Alert sinks, one module per channel; each `send(event) -> DeliveryResult` and never raises."""
+"""Alert sinks, one module per channel (`apprise` imported lazily); each `send(event) -> DeliveryResult` and never raises."""
 
-from live_ops.alerts.sinks.base import DeliveryResult, DeliveryStatus, Sink
+from live_ops.alerts.sinks.base import DeliveryResult, DeliveryStatus, InvalidSink, Sink
 from live_ops.alerts.sinks.log import LogSink
 from live_ops.alerts.sinks.slack import SlackSink, slack_payload
 from live_ops.alerts.sinks.stderr import StderrSink
@@ -9,6 +9,7 @@ from live_ops.alerts.sinks.webhook import WebhookSink, default_deadline, parse_r
 __all__ = [
     "DeliveryResult",
     "DeliveryStatus",
+    "InvalidSink",
     "LogSink",
     "Sink",
     "SlackSink",

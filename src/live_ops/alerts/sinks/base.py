@@ -13,7 +13,8 @@ from typing import Literal, Protocol
 
 from live_ops.alerts.events import AlertEvent
 
-DeliveryStatus = Literal["sent", "failed", "deduplicated", "filtered"]
+# invalid: the sink could not even be built from the config (bad URL, unset env var, unknown Apprise scheme)
+DeliveryStatus = Literal["sent", "failed", "deduplicated", "filtered", "invalid"]
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,22 @@ class Sink(Protocol):
     def send(self, event: AlertEvent) -> DeliveryResult:
         """Deliver `event`; return how it went (never raises)."""
         ...
+
+
+class InvalidSink:
+    """A configured channel that could not be built: every event is recorded `invalid` with the reason.
+
+    It stands in the sink list so the history and `health` say which channel is dead and why,
+    instead of the channel silently missing (or, worse, its error silencing the others).
+    """
+
+    local = True  # answers at once: never waits on the network or the time budget
+
+    def __init__(self, name: str, target: str, reason: str) -> None:
+        self.name = name
+        self.target = target
+        self.reason = reason
+
+    def send(self, event: AlertEvent) -> DeliveryResult:
+        """Return an `invalid` result naming why this channel cannot deliver."""
+        return DeliveryResult(self.name, self.target, "invalid", attempts=0, detail=self.reason)

@@ -19,6 +19,7 @@ class StderrSink:
     """Writes `format_line(event)` to `stream` (default: the process's stderr at send time)."""
 
     name = "stderr"
+    local = True  # answers at once: never waits on the network or the time budget
     target = "stderr"
 
     def __init__(self, stream: TextIO | None = None) -> None:

@@ -25,6 +25,6 @@ if connection is not None:
     _run(connection)
 else:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(url or "sqlite:///live_ops.db")
     with engine.begin() as conn:
         _run(conn)

@@ -1,4 +1,4 @@
-"""Health checks and the overall verdict, without Prefect."""
+"""The health step: the checks, which are skipped without a config, and the overall verdict, without Prefect."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from live_ops import health
 from live_ops.config import load_config
 from live_ops.errors import ExchangeAuthError
 from live_ops.exchange import build_gateway
+from live_ops.runs import RunContext, check_health
 
 from tests.conftest import EXAMPLE_CONFIG
 
@@ -16,17 +17,8 @@ NOW = datetime(2026, 11, 22, tzinfo=timezone.utc)
 
 
 def run_checks(path: Path | str, build=build_gateway, environ=None) -> health.HealthReport:
-    config_check, config = health.check_config(path)
-    if config is None:
-        checks = [config_check, health.skipped("exchange"), health.skipped("alerts"), health.skipped("live_risk")]
-        return health.summarize(checks, mode=None, checked_at=NOW)
-    checks = [
-        config_check,
-        health.check_exchange(config, build),
-        health.check_alerts(config.live_alerts, environ or {}),
-        health.check_live_risk(config.live_risk),
-    ]
-    return health.summarize(checks, mode=config.mode, checked_at=NOW)
+    with RunContext(path, build=build, environ={} if environ is None else environ, clock=lambda: NOW) as ctx:
+        return check_health(ctx)
 
 
 def test_example_config_is_ok() -> None:
@@ -81,7 +73,7 @@ def test_disabled_alerting_is_a_warning(write_config) -> None:
 
 
 def test_exchange_error_fails_the_check_with_its_message() -> None:
-    def broken(config):
+    def broken(config, environ):
         raise ExchangeAuthError("binanceusdm rejected the API key: check the API key in $LIVE_OPS_API_KEY")
 
     report = run_checks(EXAMPLE_CONFIG, build=broken)
@@ -103,7 +95,28 @@ def test_exchange_errors_list_only_the_failing_probes() -> None:
         def close(self) -> None:
             pass
 
-    report = run_checks(EXAMPLE_CONFIG, build=lambda config: HalfWorking())
+    report = run_checks(EXAMPLE_CONFIG, build=lambda config, environ: HalfWorking())
     assert report.overall_status == "FAIL"
     assert report.exchange_errors == ["key rejected: check the API key in $LIVE_OPS_API_KEY"]
     assert len(report.checks[1].messages) == 2
+
+
+def test_missing_config_skips_the_other_checks(tmp_path: Path) -> None:
+    report = run_checks(tmp_path / "missing.toml")
+    assert [(c.name, c.status) for c in report.checks] == [
+        ("config", "fail"), ("exchange", "fail"), ("alerts", "fail"), ("live_risk", "fail")]
+    assert all(c.messages == ["skipped: the config did not load"] for c in report.checks[1:])
+    assert report.checked_at == NOW
+
+
+def test_one_gateway_per_run_is_kept_open_for_the_next_step() -> None:
+    built = []
+
+    def build(config, environ):
+        built.append(build_gateway(config, environ))
+        return built[-1]
+
+    with RunContext(EXAMPLE_CONFIG, build=build, environ={}) as ctx:
+        check_health(ctx)
+        assert ctx.gateway is built[0]  # the portfolio step of the same run reads through it
+    assert len(built) == 1
