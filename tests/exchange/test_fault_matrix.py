@@ -1,4 +1,4 @@
-"""One fault table drives the health round trip and the portfolio read (real ccxt, fake exchange).
+"""One fault table drives the health round trip, the portfolio read and every gateway method (real ccxt).
 
 Every fault must give the right status and one clear line naming what to do, never a
 traceback, a URL query (it carries the signature) or a secret.
@@ -7,6 +7,8 @@ traceback, a URL query (it carries the signature) or a secret.
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,11 +40,12 @@ class Fault:
     env: dict[str, str] | None = None
     skew_ms: int = 0
     closed_port: bool = False
+    signed_only: bool = False  # only signed (private) requests can see it: public reads succeed
 
 
 FAULTS = [
     Fault("401 wrong key", "fail", errors.ExchangeAuthError, "check the API key in $LIVE_OPS_API_KEY",
-          env={"LIVE_OPS_API_KEY": "not-the-key", "LIVE_OPS_API_SECRET": DEFAULT_SECRET}),
+          env={"LIVE_OPS_API_KEY": "not-the-key", "LIVE_OPS_API_SECRET": DEFAULT_SECRET}, signed_only=True),
     Fault("401 html", "fail", errors.ExchangeAuthError, "check the API key in $LIVE_OPS_API_KEY",
           inject={"status": 401, "body": "<html>401</html>", "content_type": "text/html"}),
     Fault("403 waf page", "fail", errors.ExchangeUnavailable, "HTTP 403",
@@ -68,7 +71,7 @@ FAULTS = [
           inject={"delay_s": 5.0}, config={"timeout_ms": 300}),
     Fault("closed port", "fail", errors.ExchangeUnavailable, "cannot connect to http://127.0.0.1:",
           closed_port=True),
-    Fault("clock 7 s ahead", "fail", errors.ExchangeClockSkew, "clock", skew_ms=7000),
+    Fault("clock 7 s ahead", "fail", errors.ExchangeClockSkew, "clock", skew_ms=7000, signed_only=True),
     Fault("missing secret", "fail", errors.ExchangeAuthError, "LIVE_OPS_API_SECRET",
           env={"LIVE_OPS_API_KEY": DEFAULT_KEY}),
 ]
@@ -189,6 +192,37 @@ def test_health_recovers_after_a_transient_fault(fake_exchange, exchange_config,
         gateway.fetch_holdings()
     assert caught.value.transient
     assert gateway.fetch_holdings().account.equity == pytest.approx(5060.0)  # what a task retry would get
+
+
+# every gateway method that talks to the exchange: (read, signed?, markets loaded before the fault)
+METHODS: dict[str, tuple[Callable[[CcxtGateway], object], bool, bool]] = {
+    "load_markets": (lambda g: g.load_markets(), False, False),
+    "round_amount": (lambda g: g.round_amount("BTC/USDT:USDT", 0.0123), False, False),
+    "fetch_quotes": (lambda g: g.fetch_quotes(["BTC/USDT:USDT", "ETH/USDT:USDT"]), False, True),
+    "fetch_holdings": (lambda g: g.fetch_holdings(), True, True),
+    "fetch_holdings_cold": (lambda g: g.fetch_holdings(), True, False),
+}
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
+def test_every_gateway_method_under_fault(fault, method, fake_exchange, exchange_config, exchange_env):
+    read, signed, preload = METHODS[method]
+    server_side = bool(fault.inject or fault.skew_ms)
+    with pytest.raises(errors.LiveOpsError) if signed or not fault.signed_only else nullcontext() as caught:
+        if preload and server_side:  # the fault hits the method's own request, not the markets load
+            gateway = CcxtGateway(exchange_config(**fault.config), mode="live", environ=exchange_env)
+            gateway.load_markets()
+            _arrange(fault, fake_exchange, exchange_config, exchange_env)
+        else:
+            config, env = _arrange(fault, fake_exchange, exchange_config, exchange_env)
+            gateway = CcxtGateway(config.exchange, mode="live", environ=env)
+        read(gateway)
+    if caught is None:
+        return  # a public read does not carry the key or a timestamp: it succeeded
+    assert type(caught.value) is fault.error, str(caught.value)
+    assert fault.says in str(caught.value)
+    _assert_one_clean_line(str(caught.value))
 
 
 def _gap(fake: FakeExchange, path: str) -> float:

@@ -12,7 +12,8 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -178,10 +179,30 @@ def client_class(exchange_class: type) -> type:
         def __init__(self, config: Mapping[str, Any] | None = None) -> None:
             self._live_ops_lock = threading.Lock()
             self._live_ops_local = threading.local()
+            self._live_ops_timeout: float = 10_000
             self.live_ops_requests = 0
             self.live_ops_not_before = 0.0  # epoch seconds: Retry-After
             self.live_ops_ban_until: float | None = None  # epoch seconds: HTTP 418
             super().__init__(config or {})
+
+        @property
+        def timeout(self) -> float:  # type: ignore[override]
+            """ccxt's per-request timeout (ms); a thread inside `live_ops_timeout` sees its own cap."""
+            override = getattr(self._live_ops_local, "timeout", None)
+            return override if override is not None else self._live_ops_timeout
+
+        @timeout.setter
+        def timeout(self, value: float) -> None:
+            self._live_ops_timeout = value
+
+        @contextmanager
+        def live_ops_timeout(self, timeout_ms: float) -> Iterator[None]:
+            """Cap this thread's request timeout (a deadline's remainder) without touching the others'."""
+            self._live_ops_local.timeout = max(1, int(timeout_ms))
+            try:
+                yield
+            finally:
+                self._live_ops_local.timeout = None
 
         @property
         def live_ops_last_status(self) -> int | None:

@@ -7,13 +7,16 @@ shared by its reads. Per-exchange quirks come from `profiles`, never from an `if
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
+from functools import partial
 from typing import Any, TypeVar
 
 from live_ops.config.models import ExchangeConfig
-from live_ops.errors import ExchangeBadResponse, ExchangeError, ExchangeRateLimited
+from live_ops.errors import ExchangeBadResponse, ExchangeError, ExchangeRateLimited, LiveOpsError
 from live_ops.exchange import ccxt_normalize as normalize
 from live_ops.exchange.ccxt_client import build_client
 from live_ops.exchange.ccxt_errors import translate
@@ -23,6 +26,10 @@ from live_ops.exchange.profiles import profile_for, read_path
 T = TypeVar("T")
 DRIFT_WARN_MS = 1_000.0
 #: quote currencies in which a USD-denominated (inverse) contract is valued at par; held, they are cash
+#: concurrent reads per gateway: the health round trip's three first steps, a portfolio's reads
+MAX_PARALLEL_READS = 4
+#: the health probe's private read (the balance) is reused by a portfolio read this soon after it
+CREDENTIAL_REUSE_S = 15.0
 USD_PEGGED = frozenset({"USDT", "USDC", "USD", "FDUSD", "DAI"})
 
 
@@ -35,6 +42,10 @@ class CcxtGateway:
         self.quote_currency = exchange_config.quote_currency
         self._client, self.profile = build_client(exchange_config, profile_for, mode=mode, environ=environ)
         self._markets: dict[str, MarketRules] | None = None
+        self._markets_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._credential_reply: tuple[float, Any] | None = None  # the probe's balance, reused once
 
     # -- the seam --------------------------------------------------------------------------------
     def _call(self, operation: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -58,6 +69,10 @@ class CcxtGateway:
 
     # -- reads -----------------------------------------------------------------------------------
     def load_markets(self) -> Mapping[str, MarketRules]:
+        with self._markets_lock:  # parallel reads wait for one load instead of each loading
+            return self._load_markets()
+
+    def _load_markets(self) -> Mapping[str, MarketRules]:
         if self._markets is None:
             raw = self._call("loading markets", self._client.load_markets)
             if not raw:
@@ -89,21 +104,43 @@ class CcxtGateway:
         return quotes
 
     def fetch_holdings(self) -> Holdings:
+        """Return positions and account: markets (cached), then the balance and every positions read
+        concurrently, then one batched price read where coins or holdings need valuing."""
         before = self.requests
         markets = self.load_markets()
-        raw_balance = self._call("reading the balance", self._client.fetch_balance)
-        if not isinstance(raw_balance, Mapping):
-            raise ExchangeBadResponse(f"{self.name}: the balance reply did not parse")
-        balances = normalize.balances(raw_balance)
-        warnings = list(self.profile.coverage.not_read)
-        if self.profile.account == "unified":
-            positions, account = self._unified(raw_balance, balances, markets, warnings)
+        profile = self.profile
+        if profile.account == "spot":
+            reads: tuple[Mapping[str, str], ...] = ()
+        elif profile.account == "unified":
+            # every settle coin the venue lists, not only those held: the reads need not wait for the balance
+            settle = sorted({m.settle for m in markets.values() if m.kind != "spot" and not m.inverse and m.settle})
+            reads = self._position_calls(profile.position_reads, settle or [self.quote_currency])
         else:
-            positions, account = self._single_quote(raw_balance, balances, markets)
+            reads = ({},)
+        raw_balance, *position_rows = self._parallel(
+            self._read_balance, *(partial(self._read_positions, params) for params in reads))
+        raw_positions = [row for rows in position_rows for row in rows]
+        balances = normalize.balances(raw_balance)
+        warnings = list(profile.coverage.not_read)
+        if profile.account == "unified":
+            positions, account = self._unified(raw_balance, balances, raw_positions, markets, warnings)
+        else:
+            positions, account = self._single_quote(raw_balance, balances, raw_positions, markets)
         return Holdings(positions=tuple(positions), account=account, requests=self.requests - before,
                         coverage_warnings=tuple(dict.fromkeys(warnings)))
 
-    def _single_quote(self, raw_balance, balances, markets) -> tuple[list[Position], AccountSummary]:
+    def _read_balance(self) -> Mapping[str, Any]:
+        """Return the raw balance; the health probe's own balance read is reused once if it is fresh."""
+        reused, self._credential_reply = self._credential_reply, None
+        if reused is not None and time.monotonic() - reused[0] <= CREDENTIAL_REUSE_S:
+            raw = reused[1]
+        else:
+            raw = self._call("reading the balance", self._client.fetch_balance)
+        if not isinstance(raw, Mapping):
+            raise ExchangeBadResponse(f"{self.name}: the balance reply did not parse")
+        return raw
+
+    def _single_quote(self, raw_balance, balances, raw_positions, markets) -> tuple[list[Position], AccountSummary]:
         """Spot wallet, or a derivatives account read in the quote coin only (generic, bitget)."""
         by_currency = {b.currency: b for b in balances}
         quote = by_currency.get(self.quote_currency)
@@ -113,7 +150,7 @@ class CcxtGateway:
             positions = self._spot_positions(balances, markets)
             equity = quote_total + sum(p.size * p.mark_price for p in positions)
         else:
-            positions = self._derivative_positions(markets, self._read_positions(({},)), {}, [])
+            positions = self._derivative_positions(markets, raw_positions, {}, [])
             reported = None
             if self.profile.equity_path is not None:
                 reported = normalize.number(read_path(raw_balance.get("info"), self.profile.equity_path,
@@ -123,7 +160,7 @@ class CcxtGateway:
         return positions, AccountSummary(quote_currency=self.quote_currency, equity=equity, free_cash=free_cash,
                                          balances=balances)
 
-    def _unified(self, raw_balance, balances, markets, warnings) -> tuple[list[Position], AccountSummary]:
+    def _unified(self, raw_balance, balances, raw_positions, markets, warnings) -> tuple[list[Position], AccountSummary]:
         """One margin account over several coins: every settle coin's positions, every coin valued in quote."""
         profile, quote = self.profile, self.quote_currency
         rows = read_path(raw_balance.get("info"), profile.coin_rows or (), quote=quote)
@@ -142,7 +179,6 @@ class CcxtGateway:
         settle_coins = {m.settle for m in markets.values() if m.kind != "spot" and not m.inverse and m.settle}
         cash_coins = settle_coins | {quote} | USD_PEGGED  # cash: valued into free cash, never a spot position
         held = {b.currency for b in balances if b.total} | set(coin_equity)
-        raw_positions = self._read_positions(profile.position_reads, settle=sorted(held & settle_coins) or [quote])
         # a spot holding is the coin's wallet balance, without the PnL of positions it settles
         spot = {b.currency: wallet.get(b.currency, b.total) for b in balances
                 if profile.spot_positions and wallet.get(b.currency, b.total) > 0 and b.currency not in cash_coins
@@ -189,21 +225,23 @@ class CcxtGateway:
                 rates[coin] = quotes[symbol].last
         return rates, {symbol: q.last for symbol, q in quotes.items()}
 
-    def _read_positions(self, reads, settle: Sequence[str] = ()) -> list[Mapping[str, Any]]:
-        """Return the raw open positions of every read in the profile (`{settle}` per settle coin)."""
+    @staticmethod
+    def _position_calls(reads, settle: Sequence[str]) -> tuple[dict[str, str], ...]:
+        """Return the params of every positions read (`{settle}` expanded per settle coin)."""
         calls: list[dict[str, str]] = []
         for params in reads:
             if any("{settle}" in v for v in params.values()):
                 calls.extend({k: v.replace("{settle}", coin) for k, v in params.items()} for coin in settle)
             else:
                 calls.append(dict(params))
-        rows: list[Mapping[str, Any]] = []
-        for params in calls:
-            raw = self._call("reading positions", self._client.fetch_positions, None, params)
-            if not isinstance(raw, list):
-                raise ExchangeBadResponse(f"{self.name}: the positions reply did not parse")
-            rows.extend(r for r in raw if isinstance(r, Mapping) and normalize.number(r.get("contracts")))
-        return rows
+        return tuple(calls)
+
+    def _read_positions(self, params: Mapping[str, str]) -> list[Mapping[str, Any]]:
+        """Return the raw open positions of one positions read."""
+        raw = self._call("reading positions", self._client.fetch_positions, None, dict(params))
+        if not isinstance(raw, list):
+            raise ExchangeBadResponse(f"{self.name}: the positions reply did not parse")
+        return [r for r in raw if isinstance(r, Mapping) and normalize.number(r.get("contracts"))]
 
     def _spot_positions(self, balances, markets: Mapping[str, MarketRules]) -> list[Position]:
         held = {f"{b.currency}/{self.quote_currency}": b.total for b in balances
@@ -271,44 +309,86 @@ class CcxtGateway:
     def probe(self, *, deadline_s: float) -> list[Probe]:
         """Return the health round trip: status, server time and drift, markets, one private read.
 
-        The remaining deadline caps each request's timeout; steps that would start after the
-        deadline are reported as failed without being run. A step that fails stops the round
-        trip (its error explains the rest).
+        Status, time and markets run concurrently; the private read follows the markets (ccxt
+        needs them to sign and parse it), so the round trip waits for two replies in a row. The
+        remaining deadline caps each request's timeout; a step that would start after the deadline
+        is reported as failed without being run. Results are reported in the checklist order, and
+        the first step that fails ends the list (its error explains the rest, named in `not_run`).
         """
-        steps: list[tuple[str, Callable[[], tuple[ProbeStatus, str, dict[str, Any]]]]] = [
-            ("status", self._step_status), ("time", self._step_time),
-            ("markets", self._step_markets), ("credentials", self._step_credentials),
-        ]
-        configured_timeout = self._cfg.timeout_ms
+        names = ["status", "time", "markets", "credentials"]
+        steps = {"status": self._step_status, "time": self._step_time, "markets": self._step_markets,
+                 "credentials": self._step_credentials}
         started = time.monotonic()
-        probes: list[Probe] = []
-        try:
-            for index, (name, step) in enumerate(steps):
-                remaining_ms = (deadline_s - (time.monotonic() - started)) * 1000
-                if remaining_ms <= 0:
-                    probes.extend(Probe(name=n, status="fail", message=f"{n}: not run: the {deadline_s:g} s health "
-                                        "deadline passed") for n, _ in steps[index:])
-                    break
-                self._client.timeout = max(1, int(min(configured_timeout, remaining_ms)))
-                step_started = time.perf_counter()
+
+        def remaining_ms() -> float:
+            return (deadline_s - (time.monotonic() - started)) * 1000
+
+        def run(name: str, after: Future | None = None) -> Probe:
+            if after is not None and after.result().status == "fail":
+                return Probe(name=name, status="fail", message=f"{name}: not run: the markets did not load")
+            budget = remaining_ms()
+            if budget <= 0:
+                return Probe(name=name, status="fail",
+                             message=f"{name}: not run: the {deadline_s:g} s health deadline passed",
+                             details={"not_run": True})
+            step_started = time.perf_counter()
+            with self._client.live_ops_timeout(min(self._cfg.timeout_ms, budget)):
                 try:
-                    status, message, details = step()
+                    status, message, details = steps[name]()
                 except ExchangeError as exc:
                     status = "warn" if type(exc) is ExchangeRateLimited else "fail"
-                    details = {"error_kind": exc.kind, "not_run": [n for n, _ in steps[index + 1:]]}
-                    probes.append(Probe(name=name, status=status, message=str(exc),
-                                        latency_ms=(time.perf_counter() - step_started) * 1000, details=details))
+                    message, details = str(exc), {"error_kind": exc.kind}
+            return Probe(name=name, status=status, message=message,
+                         latency_ms=(time.perf_counter() - step_started) * 1000, details=details)
+
+        if remaining_ms() <= 0:
+            probes = [run(name) for name in names]
+        else:
+            pool = self._executor()
+            futures = {name: pool.submit(run, name) for name in names[:3]}
+            futures["credentials"] = pool.submit(run, "credentials", futures["markets"])
+            probes = []
+            for index, name in enumerate(names):
+                probe = futures[name].result()
+                if "error_kind" in probe.details:
+                    probes.append(replace(probe, details={**probe.details, "not_run": names[index + 1:]}))
                     break
-                probes.append(Probe(name=name, status=status, message=message,
-                                    latency_ms=(time.perf_counter() - step_started) * 1000, details=details))
-        finally:
-            self._client.timeout = configured_timeout
+                probes.append(probe)
+        probes = [replace(p, details={}) if p.details.get("not_run") is True else p for p in probes]
         gaps = self.profile.coverage.not_read
         if gaps:  # an account type we cannot read is a named warning, never a silent gap
             probes.append(Probe(name="coverage", status="warn",
                                 message=f"{self.name}: not read by Peak Live Ops: {'; '.join(gaps)}",
                                 details={"not_read": list(gaps)}))
         return probes
+
+    def _executor(self) -> ThreadPoolExecutor:
+        """Return the gateway's bounded pool for independent reads (created on first use)."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=MAX_PARALLEL_READS,
+                                                thread_name_prefix=f"live-ops-{self.name}")
+            return self._pool
+
+    def _parallel(self, *calls: Callable[[], Any]) -> list[Any]:
+        """Run independent reads concurrently; return their results in order.
+
+        Every read runs to its end (each is bounded by the request timeout); the first error in
+        call order is raised, exactly as the sequential reads would have raised it.
+        """
+        if len(calls) <= 1:
+            return [call() for call in calls]
+        futures = [self._executor().submit(call) for call in calls]
+        outcomes: list[Any] = []
+        first_error: BaseException | None = None
+        for future in futures:
+            try:
+                outcomes.append(future.result())
+            except LiveOpsError as exc:
+                first_error = first_error or exc
+        if first_error is not None:
+            raise first_error
+        return outcomes
 
     def _step_status(self) -> tuple[ProbeStatus, str, dict[str, Any]]:
         if not self._client.has.get("fetchStatus"):
@@ -352,9 +432,14 @@ class CcxtGateway:
         reply = self._call(f"the private read ({call})", getattr(self._client, call))
         if not reply:
             raise ExchangeBadResponse(f"{self.name}: the private read ({call}) returned nothing")
+        if call == "fetch_balance":  # the same read a portfolio starts with: one request per run, not two
+            self._credential_reply = (time.monotonic(), reply)
         return "pass", f"{self.name}: credentials accepted by a private read ({call})", {"call": call}
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
         session = getattr(self._client, "session", None)
         if session is not None:
             session.close()
