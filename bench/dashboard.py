@@ -74,7 +74,7 @@ def main() -> int:
         populate_s = time.perf_counter() - started
         reader = reader_for(config)
 
-        def read():  # noqa: ANN202 - a Desk
+        def read():
             # `/cold/...`: a new reader per request, as the first request after each run finds it
             return reader_for(config).read() if cold.is_set() else reader.read()
 
@@ -104,7 +104,7 @@ def main() -> int:
             thread.join(timeout=10)
             sock.close()
     floor = rows["/healthz"]["median_ms"]
-    for route, row in rows.items():
+    for row in rows.values():
         row["ratio_to_healthz"] = round(row["median_ms"] / floor, 1)
     result = {"date": now.isoformat(timespec="seconds"), "machine": f"{platform.machine()} {platform.python_version()}",
               "written": written, "populate_s": round(populate_s, 1), "requests": args.requests, "routes": rows,

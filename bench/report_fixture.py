@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from functools import lru_cache
 
+from bench.run import REPO
 from live_ops.config import load_config
-from live_ops.exchange import build_gateway
 from live_ops.exchange.gateway import AccountSummary, Holdings, Position
 from live_ops.portfolio import build_snapshot
 from live_ops.reporting import StatusSnapshot, render_report
-from live_ops.runs import RunContext, check_health
 from live_ops.risk import DailyBase, evaluate_risk
-
-from bench.run import REPO
+from live_ops.runs import RunContext, check_health
 
 
 @lru_cache(maxsize=4)

@@ -220,7 +220,7 @@ def print_table(rows: list[Row]) -> None:
     ]
     widths = [max(len(str(c[i])) for c in cells) for i in range(len(headers))]
     for i, row in enumerate(cells):
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
 

@@ -44,10 +44,10 @@ def bench_portfolio_scale(repeat: int) -> list[Row]:
 
             def snapshot() -> None:
                 before = server.count("")
-                holdings = gateway.fetch_holdings()
-                assert len(holdings.positions) == count
+                holdings = gateway.fetch_holdings()  # noqa: B023
+                assert len(holdings.positions) == count  # noqa: B023
                 build_snapshot(holdings, mode="live", as_of=datetime.now(timezone.utc))
-                per_snapshot.append(server.count("") - before)
+                per_snapshot.append(server.count("") - before)  # noqa: B023
 
             seconds = median_seconds(snapshot, repeat)
             requests = max(per_snapshot)  # the first snapshot also reads leverage brackets once

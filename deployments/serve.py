@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from live_ops.flows.health import live_health_flow
+from live_ops.flows.report import status_report_flow
 from prefect import serve
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron, Schedule
 
-from live_ops.flows.health import live_health_flow
-from live_ops.flows.report import status_report_flow
 from live_ops.config import load_config
 from live_ops.config.models import ScheduleConfig
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from live_ops.flows.announce import announce
+from live_ops.flows.hooks import alert_on_flow_failure
+from live_ops.tasks.alerts import raise_alerts, run_alert_budget
+from live_ops.tasks.history import record_history
+from live_ops.tasks.metrics import write_metrics
+from live_ops.tasks.orders import export_orders, load_signal_file, preview_orders
 from prefect import flow
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from live_ops import clock
-from live_ops.flows.announce import announce
-from live_ops.flows.hooks import alert_on_flow_failure
 from live_ops.orders import OrderPreview, preview_name
 from live_ops.runs import RunContext
-from live_ops.tasks.alerts import raise_alerts, run_alert_budget
-from live_ops.tasks.history import record_history
-from live_ops.tasks.metrics import write_metrics
-from live_ops.tasks.orders import export_orders, load_signal_file, preview_orders
 
 
 def _run_name() -> str:

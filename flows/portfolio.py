@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from prefect import flow
-
 from live_ops.flows.announce import announce
 from live_ops.flows.hooks import alert_on_flow_failure
-from live_ops.portfolio import PortfolioSnapshot
-from live_ops.runs import RunContext
 from live_ops.tasks.alerts import raise_alerts, run_alert_budget
 from live_ops.tasks.history import record_history
 from live_ops.tasks.metrics import write_metrics
 from live_ops.tasks.portfolio import assess_portfolio
+from prefect import flow
+
+from live_ops.portfolio import PortfolioSnapshot
+from live_ops.runs import RunContext
 
 
 @flow(flow_run_name="portfolio {config_path}",

@@ -5,17 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from prefect import flow, get_run_logger
-
-from live_ops import clock, runs
-from live_ops.display import ADHOC_TAG
-from live_ops.errors import ArchiveError
 from live_ops.flows.announce import announce
 from live_ops.flows.hooks import alert_on_flow_failure
-from live_ops.recording import report_entry
-from live_ops.reporting import ReportResult, validate_tag
-from live_ops.reporting.review import validate_period
-from live_ops.runs import RunContext
 from live_ops.tasks.alerts import raise_alerts, run_alert_budget
 from live_ops.tasks.health import check_health
 from live_ops.tasks.history import prune_history, record_history, review_period
@@ -28,6 +19,15 @@ from live_ops.tasks.report import (
     publish_report_artifacts,
     render_status_report,
 )
+from prefect import flow, get_run_logger
+
+from live_ops import clock, runs
+from live_ops.display import ADHOC_TAG
+from live_ops.errors import ArchiveError
+from live_ops.recording import report_entry
+from live_ops.reporting import ReportResult, validate_tag
+from live_ops.reporting.review import validate_period
+from live_ops.runs import RunContext
 
 
 def _run_name() -> str:
@@ -40,7 +40,7 @@ def _run_name() -> str:
       on_failure=[alert_on_flow_failure], on_crashed=[alert_on_flow_failure])
 async def status_report_flow(
     config_path: Path = Path("config/config.toml"),
-    format: Literal["markdown", "html", "both"] = "markdown",  # noqa: A002 - the parameter operators see
+    format: Literal["markdown", "html", "both"] = "markdown",
     tag: str | None = None,
     notes_file: Path | None = None,
     output_dir: Path | None = None,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
+from live_ops.tasks.retry import EXCHANGE_RETRIES, EXCHANGE_RETRY_DELAYS, retry_transient_exchange_errors
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from live_ops import runs
 from live_ops.orders import OrderPreview, SignalBatch, load_signals
 from live_ops.runs import RunContext
-from live_ops.tasks.retry import EXCHANGE_RETRIES, EXCHANGE_RETRY_DELAYS, retry_transient_exchange_errors
 
 
 @task(name="load-signals", cache_policy=NO_CACHE)

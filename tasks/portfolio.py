@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from live_ops.tasks.retry import EXCHANGE_RETRIES, EXCHANGE_RETRY_DELAYS, retry_transient_exchange_errors
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import task_run
@@ -13,7 +14,6 @@ from live_ops import runs
 from live_ops.health import HealthReport
 from live_ops.portfolio import PortfolioSnapshot
 from live_ops.runs import ReportPortfolio, RunContext
-from live_ops.tasks.retry import EXCHANGE_RETRIES, EXCHANGE_RETRY_DELAYS, retry_transient_exchange_errors
 
 
 def _log(snapshot: PortfolioSnapshot) -> None:

@@ -17,7 +17,6 @@ from pydantic import BaseModel, Field
 
 from live_ops.config.loader import load_config
 from live_ops.config.models import AlertsConfig, LiveOpsConfig, LiveRiskConfig
-from live_ops.config.secrets import resolve_url_entries
 from live_ops.errors import ConfigError, ExchangeError, LiveOpsError
 from live_ops.exchange.gateway import ExchangeGateway
 
@@ -134,9 +133,9 @@ def usable_sinks(alerts: AlertsConfig, environ: Mapping[str, str] | None = None)
 
     usable: list[str] = []
     warnings: list[str] = []
-    for sink, (key, _) in URL_SINKS.items():
-        if getattr(alerts, key) and sink not in alerts.sinks:
-            warnings.append(f"live_alerts.{key} is set but '{sink}' is not in live_alerts.sinks: nothing is sent")
+    for channel_name, (key, _) in URL_SINKS.items():
+        if getattr(alerts, key) and channel_name not in alerts.sinks:
+            warnings.append(f"live_alerts.{key} is set but '{channel_name}' is not in live_alerts.sinks: nothing is sent")
     built = build_sinks(alerts.model_copy(update={"enabled": True}), environ=environ, sleep=lambda _: None)
     for sink in built:
         channel = sink.name.split("[", 1)[0]
@@ -241,7 +240,7 @@ def _problems(check: CheckResult) -> list[str]:
         return []
     probes = check.details.get("probes")
     if probes and len(probes) == len(check.messages):
-        return [message for message, probe in zip(check.messages, probes) if probe["status"] != "pass"]
+        return [message for message, probe in zip(check.messages, probes, strict=False) if probe["status"] != "pass"]
     return list(check.messages)
 
 

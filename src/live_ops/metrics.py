@@ -85,7 +85,7 @@ class _DeskCollector:
 def render_metrics(desk: Desk) -> bytes:
     """Return the Prometheus text exposition (format 0.0.4) of `desk`."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(_DeskCollector(desk))  # type: ignore[arg-type]  # a collector is duck-typed
+    registry.register(_DeskCollector(desk))
     return generate_latest(registry)
 
 

@@ -27,22 +27,22 @@ class _Ordered(str, Enum):
     def __lt__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.rank < other.rank  # type: ignore[attr-defined]
+        return self.rank < other.rank
 
     def __le__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.rank <= other.rank  # type: ignore[attr-defined]
+        return self.rank <= other.rank
 
     def __gt__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.rank > other.rank  # type: ignore[attr-defined]
+        return self.rank > other.rank
 
     def __ge__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.rank >= other.rank  # type: ignore[attr-defined]
+        return self.rank >= other.rank
 
     def __str__(self) -> str:
         return str(self.value)

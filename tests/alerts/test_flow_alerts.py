@@ -6,9 +6,9 @@ import asyncio
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from live_ops.flows.health import live_health_flow
 from live_ops.flows.portfolio import portfolio_flow
+
 from live_ops.alerts import AlertHistory
 from live_ops.errors import StateError
 from tests.alerts.helpers import SECRET_PATH

@@ -9,7 +9,6 @@ from pydantic import SecretStr
 
 from live_ops.config import load_config, redact_url, resolve_url_entries
 from live_ops.errors import ConfigError
-
 from tests.conftest import EXAMPLE_CONFIG
 
 

@@ -21,8 +21,8 @@ def _with_proxy(write_config):
         "apprise_urls = []": 'apprise_urls = ["tgram://123456:T0KEN-apprise/-100"]',
         "slack_webhook_urls = []": 'slack_webhook_urls = ["https://hooks.slack.com/services/T0KEN-slack"]',
     })
-    text = path.read_text() + '\n[exchange.ccxt_config]\nhttpsProxy = "http://u:pr0xyPASS@proxy.example:3128"\n' \
-                              '[exchange.ccxt_config.options]\ndefaultType = "swap"\n'
+    text = path.read_text() + ('\n[exchange.ccxt_config]\nhttpsProxy = "http://u:pr0xyPASS@proxy.example:3128"\n'
+                               '[exchange.ccxt_config.options]\ndefaultType = "swap"\n')
     path.write_text(text)
     return path
 

@@ -10,7 +10,6 @@ from live_ops.config import PaperConfig, load_config
 from live_ops.exchange import PaperGateway
 from live_ops.exchange.gateway import AccountSummary, Holdings, Position
 from live_ops.portfolio import build_snapshot
-
 from tests.conftest import EXAMPLE_CONFIG
 
 NOW = datetime(2026, 11, 22, 9, 30, tzinfo=timezone.utc)

@@ -185,3 +185,22 @@ def _breach() -> dict[str, str]:
     from tests.dashboard.conftest import BREACH_CONFIG
 
     return dict(BREACH_CONFIG)
+
+
+def test_dashboard_reads_a_postgresql_history(pg_database: str, write_config, client: httpx.Client) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from tests.fakes.postgres import PASSWORD, PASSWORD_ENV
+
+    path = write_config(replace={**_breach(), "[state]\n": f'[state]\nurl = "{pg_database}"\npassword_env = "{PASSWORD_ENV}"\n'})
+    desk = Desk(path)
+    now = datetime.now(timezone.utc)
+    desk.record_run(now - timedelta(hours=1))
+    desk.record_run(now)
+    assert not Path(desk.config.state.path).exists()  # nothing went to SQLite
+    with serving(desk.reader().read, desk.archive) as base:
+        body = client.get(base + "/api/status").json()
+        metrics = client.get(base + "/metrics").text
+    assert body["headline"] == "BREACH" and len(body["curve"]) == 2 and body["alerts"][0]["occurrences"] == 2
+    assert "live_ops_headline_status 3.0" in metrics
+    assert PASSWORD not in str(body) and PASSWORD not in metrics

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
 from live_ops.flows.health import live_health_flow
 from live_ops.flows.portfolio import portfolio_flow
 from live_ops.flows.report import status_report_flow
+
 from tests.e2e.test_cli import live_ops
 from tests.fakes.postgres import PASSWORD, PASSWORD_ENV
 

@@ -58,7 +58,7 @@ def test_cli_live_portfolio_shows_the_exchanges_positions(prefect_api, live_conf
 
 
 def test_cli_live_health_is_ok_against_a_healthy_exchange(prefect_api, live_config, fake_exchange):
-    code, out, stderr = _live_ops(prefect_api, "health", "--config", str(live_config))
+    code, out, _stderr = _live_ops(prefect_api, "health", "--config", str(live_config))
     assert (code, out["overall_status"], out["exchange_ok"]) == (0, "OK", True), out
     exchange = next(c for c in out["checks"] if c["name"] == "exchange")
     assert [p["name"] for p in exchange["details"]["probes"]] == ["status", "time", "markets", "credentials"]

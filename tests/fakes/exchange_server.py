@@ -283,13 +283,13 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # header and body go out in separate writes: no 40 ms delayed-ACK stall
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         pass  # the request log is the record; keep pytest output clean
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:
         self._serve()
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+    def do_POST(self) -> None:
         self._serve()
 
     def _serve(self) -> None:
@@ -306,7 +306,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(fault.status, fault.body or "", fault.content_type, fault.headers)
         try:
             status, payload = route(self.fake, self.command, parts.path, query, self.headers, parts.query)
-        except Exception as exc:  # a fake bug must be visible in the test, not a hang
+        except Exception as exc:  # noqa: BLE001 - a fake bug must be visible in the test, not a hang
             status, payload = 500, {"fake_error": repr(exc)}
         self._send(status, json.dumps(payload), headers=fault.headers if fault else None,
                    truncate=bool(fault and fault.cut == "truncate"))

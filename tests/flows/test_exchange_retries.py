@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from live_ops.flows.portfolio import portfolio_flow
+
 from live_ops.errors import ExchangeAuthError
 
 pytestmark = pytest.mark.prefect

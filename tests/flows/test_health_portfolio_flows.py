@@ -6,9 +6,9 @@ import asyncio
 import sqlite3
 
 import pytest
-
 from live_ops.flows.health import live_health_flow
 from live_ops.flows.portfolio import portfolio_flow
+
 from live_ops.errors import ConfigError
 from live_ops.risk import Severity
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
-
 from live_ops.flows.health import live_health_flow
 from live_ops.flows.portfolio import portfolio_flow
+from prometheus_client.parser import text_string_to_metric_families
 
 pytestmark = pytest.mark.prefect
 

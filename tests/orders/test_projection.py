@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import pytest
-
 from live_ops.config.models import LiveRiskConfig
 from live_ops.exchange.gateway import AccountSummary, Holdings, MarketRules, Position, Quote
 from live_ops.orders import MarketData, PreviewOrder, evaluate_projected_risk, project_exposure

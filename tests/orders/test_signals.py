@@ -81,13 +81,13 @@ def test_signals_bad_input_names_file_line_column_and_value(tmp_path: Path, text
 
 
 def test_signals_missing_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="none.csv: signals file not found"):
+    with pytest.raises(InputError, match=r"none\.csv: signals file not found"):
         load_signals(tmp_path / "none.csv")
 
 
 @pytest.mark.parametrize("text", [b"", b"  \n\n", b"\xef\xbb\xbf\n", b",,\n"])
 def test_signals_empty_file_is_a_clear_error(tmp_path: Path, text: bytes) -> None:
-    with pytest.raises(InputError, match="signals file (is empty|has no header line)"):
+    with pytest.raises(InputError, match=r"signals file (is empty|has no header line)"):
         load_signals(write(tmp_path, text))
 
 

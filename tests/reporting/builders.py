@@ -10,8 +10,8 @@ from live_ops.exchange import build_gateway
 from live_ops.exchange.gateway import AccountSummary, Holdings, Position
 from live_ops.portfolio import PortfolioSnapshot, build_snapshot
 from live_ops.reporting import AlertRow, OperatorNotes, StatusSnapshot
-from live_ops.runs import RunContext, check_health
 from live_ops.risk import DailyBase, evaluate_risk
+from live_ops.runs import RunContext, check_health
 
 WHEN = datetime(2024, 5, 6, 7, 0, 30, tzinfo=timezone.utc)
 

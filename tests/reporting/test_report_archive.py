@@ -117,7 +117,7 @@ def test_apply_retention_deletes_only_old_report_files(tmp_path: Path) -> None:
     (tmp_path / "live_status_2020-01-01_0000.md").mkdir()  # a directory with a report name is not a report
     deleted = apply_retention(tmp_path, keep_days=91, now=NOW)
     assert sorted(p.name for p in deleted) == sorted(old)
-    assert _visible(tmp_path) == sorted(kept + ["live_status_2020-01-01_0000.md"])
+    assert _visible(tmp_path) == sorted([*kept, "live_status_2020-01-01_0000.md"])
 
 
 def test_maintain_archive_index_lists_reports_newest_first_with_status_and_links(tmp_path: Path) -> None:

@@ -55,8 +55,8 @@ def test_review_equity_drawdown_exposure_limits_positions(store: Store) -> None:
     assert (review.exposure_min, review.exposure_max) == (100, 300)
     assert [(p.limit_name, p.peak_ratio) for p in review.limit_peaks] == [("max_total_exposure_notional", 0.9)]
     assert review.positions_opened == ["ETH long", "SOL long"] and review.positions_closed == ["BTC long"]
-    assert review.snapshots == 4 and len(review.curve) == 4 and review.notes == ["No health runs were recorded "
-                                                                                 "in this period."]
+    assert review.snapshots == 4 and len(review.curve) == 4 and review.notes == [("No health runs were recorded "
+                                                                                 "in this period.")]
     payload = review.payload()
     assert payload["from"] == "2026-11-16T07:00:00Z" and "curve" not in payload
 

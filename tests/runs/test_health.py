@@ -6,11 +6,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from live_ops import health
-from live_ops.config import load_config
 from live_ops.errors import ExchangeAuthError
 from live_ops.exchange import build_gateway
 from live_ops.runs import RunContext, check_health
-
 from tests.conftest import EXAMPLE_CONFIG
 
 NOW = datetime(2026, 11, 22, tzinfo=timezone.utc)
@@ -128,6 +126,7 @@ def _record(path: Path, minute: int, webhook: str) -> None:
 
     from live_ops.alerts.history import AlertHistory
     from live_ops.alerts.sinks.base import DeliveryResult
+    from live_ops.config import load_config
     from tests.alerts.helpers import make_event
 
     deliveries = [DeliveryResult("log", "-", "sent", attempts=1), DeliveryResult("webhook[0]", "-", webhook, attempts=1)]

@@ -177,7 +177,7 @@ def test_store_two_processes_first_run_and_write_at_once_lose_no_row(state: Stat
         proc.stdin.write("go\n")
         proc.stdin.flush()
     for proc in procs:
-        out, err = proc.communicate(timeout=120)
+        _out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
     store = Store.at(state)
     runs = store.history(T0 - timedelta(days=1), kind="health")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from live_ops.tasks.retry import EXCHANGE_RETRY_DELAYS, MAX_RETRY_AFTER_S, retry_wait_s
 
 from live_ops import errors
-from live_ops.tasks.retry import EXCHANGE_RETRY_DELAYS, MAX_RETRY_AFTER_S, retry_wait_s
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from live_ops.alerts.budget import AlertBudget
-from live_ops.clock import now as clock_now
 from live_ops.alerts.dispatcher import Dispatcher, EventOutcome
 from live_ops.alerts.events import (
     Assessment,
@@ -25,6 +24,7 @@ from live_ops.alerts.events import (
     redact_text,
 )
 from live_ops.alerts.history import AlertHistory
+from live_ops.clock import now as clock_now
 from live_ops.config.models import AlertsConfig, LiveOpsConfig
 from live_ops.errors import StateError
 from live_ops.health import HealthReport

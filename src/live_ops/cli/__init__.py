@@ -68,8 +68,8 @@ def count(text: str) -> int:
     return value
 
 
-def _common_flags() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _common_flags() -> _Parser:
+    common = _Parser(add_help=False)
     common.add_argument("--config", metavar="PATH",
                         help="TOML config (default: $LIVE_OPS_CONFIG, else config/config.toml)")
     common.add_argument("--json", action="store_true", help="print exactly one JSON document on stdout")
@@ -302,7 +302,7 @@ def exit_fast(code: int) -> NoReturn:
     the atexit handlers (logging flushes; an ephemeral Prefect server is stopped), then stdout
     and stderr are flushed.
     """
-    threading._shutdown()  # type: ignore[attr-defined] - the interpreter's own first step at exit
+    threading._shutdown()  # type: ignore[attr-defined]  # the interpreter's own first step at exit
     if "prefect" in sys.modules:
         from live_ops.cli.quiet import wait_for_ephemeral_server
 

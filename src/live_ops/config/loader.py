@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +33,10 @@ MAX_CONFIG_BYTES = 1 << 20  # 1 MiB: a real config is a few KiB
 MAX_DEPTH = 16  # tables and arrays nested deeper than this are not a config
 
 
-def default_config_path(environ: dict[str, str] | None = None) -> Path:
+def default_config_path(environ: Mapping[str, str] | None = None) -> Path:
     """Return the config path used when `--config` is not given: $LIVE_OPS_CONFIG, else config/config.toml."""
-    environ = os.environ if environ is None else environ
-    return Path(environ.get(CONFIG_ENV_VAR) or DEFAULT_CONFIG_PATH)
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    return Path(env.get(CONFIG_ENV_VAR) or DEFAULT_CONFIG_PATH)
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -39,8 +39,8 @@ class _Table(BaseModel):
     # allow_inf_nan=False: `inf` or `nan` in a limit would switch the limit off without a word
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    def __repr_args__(self):  # type: ignore[no-untyped-def]
-        return [(k, redact_value(k, v)) for k, v in super().__repr_args__()]
+    def __repr_args__(self) -> Any:
+        return [(k, redact_value(k, v) if k is not None else v) for k, v in super().__repr_args__()]
 
     def __getstate__(self) -> dict[str, Any]:
         # pickled (Prefect result persistence, multiprocessing) without a single secret value
@@ -140,7 +140,7 @@ class LiveRiskConfig(_Table):
 class AlertsConfig(_Table):
     enabled: bool = True
     min_level: AlertLevelName = "warning"
-    sinks: list[SinkName] = Field(default_factory=lambda: ["log", "stderr"])
+    sinks: list[SinkName] = Field(default_factory=lambda: list[SinkName](["log", "stderr"]))
     webhook_urls: list[SecretStr] = Field(default_factory=list, description='URLs or "env:VAR_NAME"')
     slack_webhook_urls: list[SecretStr] = Field(default_factory=list, description='URLs or "env:VAR_NAME"')
     apprise_urls: list[SecretStr] = Field(default_factory=list,

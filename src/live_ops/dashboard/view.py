@@ -144,7 +144,7 @@ def curve(title: str, points: list[CurvePoint], value: str, start: datetime, end
     seconds = max((end - start).total_seconds(), 1.0)
     inner_h = CURVE_H - 2 * CURVE_PAD
     coords = []
-    for point, v in zip(points, values):
+    for point, v in zip(points, values, strict=False):
         # a point stamped after `end` (another host's clock) is drawn at the right edge
         x = min((point.at - start).total_seconds() / seconds, 1.0) * CURVE_W
         y = CURVE_PAD + (inner_h / 2 if high == low else (high - v) / span * inner_h)

@@ -177,7 +177,7 @@ def client_class(exchange_class: type) -> type:
 
     from live_ops.errors import ExchangeBadResponse
 
-    class Instrumented(exchange_class):  # type: ignore[misc, valid-type]
+    class Instrumented(exchange_class):
         def __init__(self, config: Mapping[str, Any] | None = None) -> None:
             self._live_ops_lock = threading.Lock()
             self._live_ops_local = threading.local()
@@ -188,7 +188,7 @@ def client_class(exchange_class: type) -> type:
             super().__init__(config or {})
 
         @property
-        def timeout(self) -> float:  # type: ignore[override]
+        def timeout(self) -> float:
             """ccxt's per-request timeout (ms); a thread inside `live_ops_timeout` sees its own cap."""
             override = getattr(self._live_ops_local, "timeout", None)
             return override if override is not None else self._live_ops_timeout
@@ -206,7 +206,7 @@ def client_class(exchange_class: type) -> type:
             finally:
                 self._live_ops_local.timeout = None
 
-        def fetch_markets(self, params=None):  # noqa: ANN001 - ccxt's signature
+        def fetch_markets(self, params=None):
             """Load each market type concurrently where the profile names ccxt's per-type loaders."""
             loaders = getattr(self, "live_ops_market_loaders", ())
             if not loaders or params:
@@ -243,7 +243,7 @@ def client_class(exchange_class: type) -> type:
             """Seconds this thread's last reply asked us to wait, where it said."""
             return getattr(self._live_ops_local, "retry_after", None)
 
-        def fetch(self, url, method="GET", headers=None, body=None):  # noqa: ANN001 - ccxt's signature
+        def fetch(self, url, method="GET", headers=None, body=None):
             local = self._live_ops_local
             local.status = local.retry_after = None
             self._live_ops_hold(url, method)
@@ -274,7 +274,7 @@ def client_class(exchange_class: type) -> type:
             time.sleep(wait)  # the exchange told us when: a real wait, not a poll
 
         def on_rest_response(self, code, reason, url, method, response_headers, response_body,
-                             request_headers, request_body):  # noqa: ANN001 - ccxt's signature
+                             request_headers, request_body):
             local = self._live_ops_local
             local.status = code
             if code in (418, 429, 503) or (code and code >= 400 and "banned until" in (response_body or "")):

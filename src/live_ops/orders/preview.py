@@ -24,6 +24,8 @@ from live_ops.exchange.gateway import ExchangeGateway, MarketRules, Quote
 from live_ops.orders.signals import Signal, SignalBatch
 from live_ops.risk import RiskResult, omitted_risk_field
 
+Side = Literal["buy", "sell"]
+
 #: binance's limit, the strictest of the large venues
 MAX_CLIENT_ORDER_ID = 36
 _TAG = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -51,7 +53,7 @@ class PreviewOrder:
 
     client_order_id: str
     symbol: str
-    side: Literal["buy", "sell"]
+    side: Side
     order_type: Literal["market"] = field(default="market", kw_only=True)
     quantity: Annotated[float, Field(description="in contracts (base units for spot), rounded down to the market "
                                                  "precision")]
@@ -224,20 +226,20 @@ def build_preview(
     # every signal of one symbol and side is sized at the same price for the same notional, so
     # each (symbol, side) is sized, rounded by the gateway and checked once, not once per signal
     sizing: dict[tuple[str, str], _Sized | _Refused] = {}
-    drafts: list[tuple[Signal, str, _Sized]] = []
+    drafts: list[tuple[Signal, Side, _Sized]] = []
     skipped: list[SkippedSignal] = []
     for signal in batch.signals:
         if signal.direction == 0:
             skipped.append(SkippedSignal(row=signal.line, symbol=signal.symbol, reason="direction is 0: no trade",
                                          code="flat_direction"))
             continue
-        side = "buy" if signal.direction > 0 else "sell"
+        side: Side = "buy" if signal.direction > 0 else "sell"
         sized = sizing.get((signal.symbol, side))
         if sized is None:
             sized = sizing[signal.symbol, side] = _size(
                 signal.symbol, side, market, round_amount, notional=notional,
                 min_order_notional=min_order_notional, ccy=quote_currency)
-        if type(sized) is _Refused:
+        if isinstance(sized, _Refused):
             skipped.append(SkippedSignal(row=signal.line, symbol=signal.symbol, reason=sized.reason, code=sized.code))
         else:
             drafts.append((signal, side, sized))
@@ -245,8 +247,8 @@ def build_preview(
     # positional, for speed (keywords double the cost of 100k orders); the signal's optional
     # fields close both field lists in the same order (test_preview_signal_fields_travel_with_the_order)
     orders = [
-        PreviewOrder(cid, signal.symbol, side, *sized, signal.line, *signal[CARRIED_FROM_SIGNAL])
-        for cid, (signal, side, sized) in zip(ids, drafts)
+        PreviewOrder(cid, signal.symbol, side, *sized, signal.line, *signal[CARRIED_FROM_SIGNAL])  # type: ignore[misc]
+        for cid, (signal, side, sized) in zip(ids, drafts, strict=False)
     ]
     return OrderPreview(
         preview_name=name,

@@ -161,7 +161,7 @@ def _parse(text: str, path: Path) -> SignalBatch:
                 raise InputError(f"{path} line {start}: {len(row)} fields but the header has {width} "
                                  f"(unquoted comma? extra value {row[width].strip()!r})")
             if len(row) < cells:
-                row += [""] * (cells - len(row))  # trailing optional cells may be left off
+                row += [""] * (cells - len(row))  # noqa: PLW2901 - trailing optional cells may be left off
             symbol = row[i_symbol].strip()
             if not symbol:
                 raise InputError(f"{_where(path, start, i_symbol + 1, 'symbol')}: symbol is empty")

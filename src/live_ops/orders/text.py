@@ -34,10 +34,10 @@ def preview_text(preview: OrderPreview) -> str:
     """Return the preview as a header, an orders table, a skipped-signals table and the risk verdict."""
     ccy = preview.quote_currency
     lines = [
-        f"Order preview {preview.preview_name} ({preview.created_at:%Y-%m-%d %H:%M:%S} UTC) - preview only, "
-        "nothing is sent",
-        f"  {preview.num_signals:,} signals -> {preview.num_orders:,} orders, {len(preview.skipped):,} skipped; "
-        f"{money(preview.notional_per_order, ccy)} per order, {money(preview.total_notional, ccy)} in total",
+        (f"Order preview {preview.preview_name} ({preview.created_at:%Y-%m-%d %H:%M:%S} UTC) - preview only, "
+        "nothing is sent"),
+        (f"  {preview.num_signals:,} signals -> {preview.num_orders:,} orders, {len(preview.skipped):,} skipped; "
+        f"{money(preview.notional_per_order, ccy)} per order, {money(preview.total_notional, ccy)} in total"),
         "",
     ]
     if preview.orders:

@@ -13,8 +13,8 @@ from live_ops.reporting.archive import (
     ArchivedReport,
     apply_retention,
     archive_report,
-    output_directory,
     artifact_key,
+    output_directory,
     report_stem,
     validate_tag,
 )

@@ -17,6 +17,7 @@ try:
 except ImportError:  # not POSIX: no lock, the next run repairs a stale index
     fcntl = None  # type: ignore[assignment]
 
+from live_ops.display import ADHOC_TAG, tone
 from live_ops.reporting.archive import (
     IndexEntry,
     apply_retention,
@@ -26,7 +27,6 @@ from live_ops.reporting.archive import (
     scan_archive,
 )
 from live_ops.reporting.render import render_template
-from live_ops.display import ADHOC_TAG, tone
 
 INDEX_NAME = "index.html"
 LOCK_NAME = ".index.lock"

@@ -9,7 +9,7 @@ cannot become markup in a viewer that renders HTML inside Markdown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any, Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -27,7 +27,7 @@ def md_cell(value: Any) -> str:
     return str(value).translate(_MD_ESCAPES)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _environment(kind: Literal["md", "html"]) -> Environment:
     env = Environment(
         loader=PackageLoader("live_ops.reporting", "templates"),

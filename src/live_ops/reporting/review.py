@@ -9,6 +9,7 @@ said plainly in `notes`, never drawn as a fake curve.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -141,7 +142,7 @@ def _health(runs: list[HealthRun], to: datetime) -> HealthShare:
 def _positions(points: list[PortfolioPoint]) -> tuple[list[str], list[str]]:
     opened: list[str] = []
     closed: list[str] = []
-    for before, after in zip(points, points[1:]):
+    for before, after in itertools.pairwise(points):
         was = {(p.symbol, p.side) for p in before.positions}
         now = {(p.symbol, p.side) for p in after.positions}
         opened += [f"{symbol} {side}" for symbol, side in sorted(now - was) if f"{symbol} {side}" not in opened]

@@ -24,7 +24,7 @@ def signed(value: float) -> str:
 
 def duration(minutes: float) -> str:
     """Return `minutes` as `2d 3h`, `4h 30m` or `15m`."""
-    total = int(round(minutes))
+    total = round(minutes)
     days, rest = divmod(total, 1440)
     hours, mins = divmod(rest, 60)
     if days:
@@ -74,7 +74,7 @@ def _curve(title: str, times: list[datetime], values: list[float], start: dateti
     points = " ".join(
         f"{CURVE_LEFT + (t - start).total_seconds() / span_s * plot_w:.1f},"
         f"{bottom - (v - low) / (high - low) * (bottom - top):.1f}"
-        for t, v in zip(times, values)
+        for t, v in zip(times, values, strict=False)
     )
     return Curve(title=title, points=points, width=CURVE_W, height=CURVE_H, left=CURVE_LEFT, top=top, bottom=bottom,
                  y_max=f"{money(high)} {unit}".strip(), y_min=f"{money(low)} {unit}".strip(),
@@ -97,12 +97,12 @@ def build_review_view(review: Review) -> ReviewView:
     figures.append(("Portfolio snapshots", str(review.snapshots)))
     health = review.health
     if health.runs:
-        figures.append(("Health availability", f"OK {health.ok:.1%} · DEGRADED {health.degraded:.1%} · "
-                                               f"FAIL {health.fail:.1%} of {health.runs} runs"))
+        figures.append(("Health availability", (f"OK {health.ok:.1%} · DEGRADED {health.degraded:.1%} · "
+                                               f"FAIL {health.fail:.1%} of {health.runs} runs")))
         if health.longest_fail_from is not None and health.longest_fail_to is not None:
-            figures.append(("Longest FAIL stretch", f"{duration(health.longest_fail_minutes)} "
+            figures.append(("Longest FAIL stretch", (f"{duration(health.longest_fail_minutes)} "
                                                     f"({health.longest_fail_from:%Y-%m-%d %H:%M} – "
-                                                    f"{health.longest_fail_to:%Y-%m-%d %H:%M} UTC)"))
+                                                    f"{health.longest_fail_to:%Y-%m-%d %H:%M} UTC)")))
         else:
             figures.append(("Longest FAIL stretch", "none"))
     curves: list[Curve] = []

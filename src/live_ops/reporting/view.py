@@ -14,7 +14,7 @@ from live_ops.reporting.review_view import ReviewView, build_review_view
 from live_ops.reporting.snapshot import AlertRow, StatusSnapshot
 from live_ops.risk import LimitDetail
 
-__all__ = ["ReportView", "build_view", "exposure_chart", "tone", "worst_tone", "money", "amount"]
+__all__ = ["ReportView", "amount", "build_view", "exposure_chart", "money", "tone", "worst_tone"]
 
 CHART_MAX_BARS = 20  # a glanceable chart; the full list is in the limits table
 CHART_LABEL_W, CHART_PLOT_W, CHART_ROW_H, CHART_PAD = 150.0, 400.0, 24.0, 70.0
@@ -138,7 +138,7 @@ def exposure_chart(details: list[LimitDetail], quote: str = "") -> Chart | None:
         return None
     shown = rows[:CHART_MAX_BARS]
     # the axis always shows the limit line, and a breach's bar beyond it
-    axis = max(1.0, max(d.ratio for d in shown)) * 1.1
+    axis = max(1.0, *(d.ratio for d in shown)) * 1.1
     scale = CHART_PLOT_W / axis
     bars = []
     for index, detail in enumerate(shown):

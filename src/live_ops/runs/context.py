@@ -15,10 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from live_ops.config.loader import load_config
-from live_ops.config.models import LiveOpsConfig
 from live_ops.alerts.budget import AlertBudget
 from live_ops.clock import now as clock_now
+from live_ops.config.loader import load_config
+from live_ops.config.models import LiveOpsConfig
 from live_ops.errors import ConfigError
 from live_ops.exchange.factory import build_gateway
 from live_ops.exchange.gateway import ExchangeGateway

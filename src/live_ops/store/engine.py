@@ -102,7 +102,7 @@ def _sqlite_engine(target: Target) -> sa.Engine:
             except sqlite3.OperationalError as error:
                 # switching a new file to WAL needs an exclusive lock, and SQLite reports that contention
                 # as "locked" at once, without its busy handler: two first runs at the same minute meet here
-                if "locked" not in str(error) and "busy" not in str(error) or time.monotonic() > deadline:
+                if ("locked" not in str(error) and "busy" not in str(error)) or time.monotonic() > deadline:
                     raise
                 time.sleep(delay)
                 delay = min(delay * 2, 0.2)
