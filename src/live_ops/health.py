@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from live_ops.config.loader import load_config
 from live_ops.config.models import AlertsConfig, LiveOpsConfig, LiveRiskConfig
-from live_ops.errors import ConfigError, ExchangeError, LiveOpsError
+from live_ops.errors import ConfigError, ExchangeError
 from live_ops.exchange.gateway import ExchangeGateway
 
 CheckStatus = Literal["pass", "warn", "fail"]
@@ -271,11 +271,3 @@ def summarize(checks: list[CheckResult], *, mode: str | None, checked_at: dateti
         checks=checks,
     )
 
-
-def failed_report(error: LiveOpsError, *, checked_at: datetime) -> HealthReport:
-    """Return a FAIL report for a run that could not even start its checks."""
-    return summarize(
-        [skipped("config", str(error)), skipped("exchange"), skipped("alerts"), skipped("live_risk")],
-        mode=None,
-        checked_at=checked_at,
-    )

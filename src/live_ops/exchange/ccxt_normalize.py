@@ -67,7 +67,7 @@ def quote(ticker: Mapping[str, Any]) -> Quote | None:
     if not last or not mark:
         return None
     return Quote(symbol=ticker["symbol"], last=last, mark=mark, bid=number(ticker.get("bid")),
-                 ask=number(ticker.get("ask")), timestamp=utc(ticker.get("timestamp")))
+                 ask=number(ticker.get("ask")))
 
 
 def position(raw: Mapping[str, Any], *, contract_size: float, mark: float | None) -> Position | None:
@@ -102,9 +102,8 @@ def balances(raw: Mapping[str, Any]) -> tuple[Balance, ...]:
     totals = raw.get("total")
     if not isinstance(totals, Mapping) or not totals or not raw.get("info"):
         raise ExchangeBadResponse("the balance reply holds no currencies")
-    free, used = raw.get("free") or {}, raw.get("used") or {}
+    free = raw.get("free") or {}
     return tuple(
-        Balance(currency=currency, free=number(free.get(currency)) or 0.0, used=number(used.get(currency)) or 0.0,
-                total=number(total) or 0.0)
+        Balance(currency=currency, free=number(free.get(currency)) or 0.0, total=number(total) or 0.0)
         for currency, total in sorted(totals.items())
     )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
 MarketKind = Literal["spot", "swap", "future", "option"]
@@ -45,7 +44,6 @@ class Quote:
     mark: float
     bid: float | None = None
     ask: float | None = None
-    timestamp: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +66,6 @@ class Balance:
 
     currency: str
     free: float
-    used: float
     total: float
 
 

@@ -62,7 +62,7 @@ class PaperGateway:
             quote_currency=self.quote_currency,
             equity=cash + unrealized,
             free_cash=cash,
-            balances=(Balance(currency=self.quote_currency, free=cash, used=0.0, total=cash),),
+            balances=(Balance(currency=self.quote_currency, free=cash, total=cash),),
         )
         return Holdings(positions=positions, account=account)
 
