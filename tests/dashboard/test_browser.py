@@ -6,18 +6,14 @@ by a later run must show, in red, within one refresh of the page, without touchi
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
 from tests.dashboard.conftest import BREACH_CONFIG, Desk, serving
+from tests.fakes.browser import chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 REFRESH_S = 2
 RED = "rgb(207, 34, 46)"  # --bad
 
@@ -26,15 +22,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no chromium at {CHROMIUM}: `apt-get install chromium` (.ci/run does)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the [test] extra")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    yield from chromium()
 
 
 def test_breach_shows_in_red_within_one_refresh(browser, write_config) -> None:

@@ -8,18 +8,15 @@ at either width: the headline first, and each limit's severity on screen, not sc
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from live_ops.reporting import archive_report, maintain_archive, render_report, report_stem
+from tests.fakes.browser import chromium
 from tests.reporting.builders import WHEN, make_snapshot
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDTHS = (1400, 390)
 BREACH = {"max_symbol_exposure_notional = 5000.0": "max_symbol_exposure_notional = 2000.0"}
 
@@ -28,15 +25,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no chromium at {CHROMIUM}: `apt-get install chromium` (.ci/run does)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the [test] extra")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    yield from chromium()
 
 
 @pytest.fixture
