@@ -190,6 +190,8 @@ def test_alert_budget_bounds_every_dispatch_of_a_run_with_a_hanging_webhook(rece
                           timeout_seconds=30, retries=5)
     started = time.monotonic()
     first = Dispatcher.from_config(config, budget=budget).dispatch([make_event(code="A"), make_event(code="B")])
+    # the first dispatch waited the whole budget on a send that never answered: none of it is left
+    assert budget.remaining() == 0.0
     second = Dispatcher.from_config(config, budget=budget).dispatch([make_event(code="C")])
     elapsed = time.monotonic() - started
     # unbounded, the six sends would wait 6 x 30 s; the margin over the 1 s budget is for a loaded machine

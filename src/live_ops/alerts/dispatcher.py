@@ -219,7 +219,9 @@ class Dispatcher:
         for thread in threads:
             thread.join(timeout=max(0.0, end - time.monotonic()))
         if threads:
-            self.budget.spend(time.monotonic() - started)
+            waited = time.monotonic() - started
+            # a join's timeout may return a hair early: a send still hanging has used the whole bound
+            self.budget.spend(max(waited, bound) if any(t.is_alive() for t in threads) else waited)
         for slot, (i, sink) in enumerate(sends):
             if exhausted and slot not in results:
                 detail = f"not attempted: the run's {self.budget.total_s:g}s alert time budget is spent"
