@@ -18,9 +18,8 @@ from live_ops.runs import ReportPortfolio, RunContext
 
 def _log(snapshot: PortfolioSnapshot) -> None:
     risk = snapshot.risk
-    calm = risk is None or risk.severity.value == "OK"
     get_run_logger().log(
-        logging.INFO if calm else logging.WARNING,  # a filter at WARNING must see a risk warning or breach
+        logging.WARNING if snapshot.at_risk else logging.INFO,  # a filter at WARNING must see a warning or breach
         "%s portfolio: %d positions, exposure %.2f %s, equity %.2f; risk %s%s", snapshot.mode,
         snapshot.totals.num_open_positions, snapshot.totals.total_notional, snapshot.quote_currency, snapshot.equity,
         risk.severity.value if risk is not None else "not evaluated",

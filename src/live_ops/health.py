@@ -2,7 +2,9 @@
 
 Four checks, each `pass | warn | fail` with a duration and messages an operator can act on:
 config, exchange, alerts, live_risk. Overall: FAIL if config or exchange fails, else OK if
-every check passes, else DEGRADED. `HealthReport` keeps the ten long-standing JSON keys.
+every check passes, else DEGRADED. Each check is typed (`ConfigCheck`, `ExchangeCheck`, ...,
+with typed `details`); `HealthReport` holds the four and computes the ten long-standing JSON
+keys from them, so nothing is stored twice and no two copies can disagree.
 """
 
 from __future__ import annotations
@@ -13,45 +15,201 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_serializer, field_validator, model_serializer, model_validator
 
 from live_ops.config.loader import load_config
 from live_ops.config.models import AlertsConfig, LiveOpsConfig, LiveRiskConfig
 from live_ops.errors import ConfigError, ExchangeError
 from live_ops.exchange.gateway import ExchangeGateway
+from live_ops.status import CheckStatus, HealthStatus, worst
 
-CheckStatus = Literal["pass", "warn", "fail"]
-OverallStatus = Literal["OK", "DEGRADED", "FAIL"]
-_STATUS_RANK = {"pass": 0, "warn": 1, "fail": 2}
 EXCHANGE_DEADLINE_S = 20.0
+CHECK_NAMES = ("config", "exchange", "alerts", "live_risk")
+
+
+class _Details(BaseModel):
+    """What a check found, typed; unknown (None) values are left out of the JSON `details{}`."""
+
+    @model_serializer(mode="wrap")
+    def _known_only(self, handler: Any) -> dict[str, Any]:
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+
+class ConfigDetails(_Details):
+    path: str | None = None
+    mode: str | None = None
+
+
+class ProbeDetail(BaseModel):
+    """One step of the exchange round trip; venue-specific readings (drift, markets, ...) ride along."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    status: CheckStatus
+    latency_ms: float
+
+
+class ExchangeDetails(_Details):
+    exchange: str | None = None
+    error_kind: str | None = None
+    probes: list[ProbeDetail] | None = None
+
+
+class AlertsDetails(_Details):
+    enabled: bool | None = None
+    sinks: list[str] | None = None
+    min_level: str | None = None
 
 
 class CheckResult(BaseModel):
+    """One health check: `pass | warn | fail`, how long it took, and messages an operator can act on."""
+
     name: str
     status: CheckStatus
     duration_ms: float
     messages: list[str] = Field(default_factory=list)
-    details: dict[str, Any] = Field(default_factory=dict)
+
+    def problems(self) -> list[str]:
+        """Return the messages of a check that did not pass."""
+        return [] if self.status is CheckStatus.PASS else list(self.messages)
+
+
+class ConfigCheck(CheckResult):
+    name: Literal["config"] = "config"
+    details: ConfigDetails = Field(default_factory=ConfigDetails)
+
+
+class ExchangeCheck(CheckResult):
+    name: Literal["exchange"] = "exchange"
+    details: ExchangeDetails = Field(default_factory=ExchangeDetails)
+
+    def problems(self) -> list[str]:
+        """Return the failing steps of the round trip (all messages when it did not get that far)."""
+        if self.status is CheckStatus.PASS:
+            return []
+        probes = self.details.probes
+        if probes and len(probes) == len(self.messages):
+            return [message for message, probe in zip(self.messages, probes, strict=True)
+                    if probe.status is not CheckStatus.PASS]
+        return list(self.messages)
+
+
+class AlertsCheck(CheckResult):
+    name: Literal["alerts"] = "alerts"
+    details: AlertsDetails = Field(default_factory=AlertsDetails)
+
+
+class LiveRiskCheck(CheckResult):
+    name: Literal["live_risk"] = "live_risk"
+    details: LiveRiskConfig | None = None
+
+    @field_validator("details", mode="before")
+    @classmethod
+    def _none_when_empty(cls, value: Any) -> Any:
+        return None if value == {} else value  # a skipped check, as a sidecar stores it
+
+    @field_serializer("details")
+    def _limits(self, details: LiveRiskConfig | None) -> dict[str, Any]:
+        return details.model_dump() if details is not None else {}
+
+
+AnyCheck = ConfigCheck | ExchangeCheck | AlertsCheck | LiveRiskCheck
+_CHECK_TYPES: dict[str, type[AnyCheck]] = {"config": ConfigCheck, "exchange": ExchangeCheck,
+                                           "alerts": AlertsCheck, "live_risk": LiveRiskCheck}
+# the long-standing JSON contract (SPEC §5): these ten keys first, verbatim, then the rest
+LEGACY_KEYS = ("config_ok", "config_errors", "exchange_ok", "exchange_errors", "alerts_enabled",
+               "alert_sinks_configured", "alert_config_warnings", "live_risk_ok", "live_risk_warnings",
+               "overall_status")
 
 
 class HealthReport(BaseModel):
-    config_ok: bool
-    config_errors: list[str]
-    exchange_ok: bool
-    exchange_errors: list[str]
-    alerts_enabled: bool
-    alert_sinks_configured: list[str]
-    alert_config_warnings: list[str]
-    live_risk_ok: bool
-    live_risk_warnings: list[str]
-    overall_status: OverallStatus
+    """The four checks of one health run; the long-standing JSON keys are computed from them."""
+
     checked_at: datetime
     mode: str | None
-    checks: list[CheckResult]
+    config: ConfigCheck = Field(exclude=True)
+    exchange: ExchangeCheck = Field(exclude=True)
+    alerts: AlertsCheck = Field(exclude=True)
+    live_risk: LiveRiskCheck = Field(exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_checks(cls, data: Any) -> Any:
+        """Accept the JSON form (a report sidecar): the `checks` list, each check under its name."""
+        if isinstance(data, Mapping) and "checks" in data and "config" not in data:
+            data = {**data, **{c["name"]: c for c in data["checks"] if isinstance(c, Mapping) and "name" in c}}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def checks(self) -> list[AnyCheck]:
+        return [self.config, self.exchange, self.alerts, self.live_risk]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def overall_status(self) -> HealthStatus:
+        """FAIL if config or exchange fails; else OK if every check passes; else DEGRADED."""
+        if CheckStatus.FAIL in (self.config.status, self.exchange.status):
+            return HealthStatus.FAIL
+        if all(c.status is CheckStatus.PASS for c in self.checks):
+            return HealthStatus.OK
+        return HealthStatus.DEGRADED
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def config_ok(self) -> bool:
+        return self.config.status is not CheckStatus.FAIL
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def config_errors(self) -> list[str]:
+        return self.config.problems()
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def exchange_ok(self) -> bool:
+        return self.exchange.status is not CheckStatus.FAIL
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def exchange_errors(self) -> list[str]:
+        return self.exchange.problems()
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def alerts_enabled(self) -> bool:
+        return bool(self.alerts.details.enabled)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def alert_sinks_configured(self) -> list[str]:
+        return list(self.alerts.details.sinks or [])
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def alert_config_warnings(self) -> list[str]:
+        return self.alerts.problems()
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def live_risk_ok(self) -> bool:
+        return self.live_risk.status is CheckStatus.PASS
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def live_risk_warnings(self) -> list[str]:
+        return self.live_risk.problems()
+
+    @model_serializer(mode="wrap")
+    def _contract_order(self, handler: Any) -> dict[str, Any]:
+        data = handler(self)
+        ordered = {key: data.pop(key) for key in LEGACY_KEYS if key in data}
+        return {**ordered, **data}
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.overall_status == "FAIL" else 0
+        return 1 if self.overall_status is HealthStatus.FAIL else 0
 
 
 class _Timer:
@@ -65,36 +223,30 @@ class _Timer:
         return round((time.perf_counter() - self.started) * 1000, 3)
 
 
-def worst_status(statuses: list[CheckStatus]) -> CheckStatus:
-    """Return the worst of `statuses` (pass for none)."""
-    return max(statuses, key=_STATUS_RANK.__getitem__, default="pass")
-
-
-def skipped(name: str, reason: str = "skipped: the config did not load") -> CheckResult:
+def skipped(name: str, reason: str = "skipped: the config did not load") -> AnyCheck:
     """Return a failed check that could not run because something it needs is missing."""
-    return CheckResult(name=name, status="fail", duration_ms=0.0, messages=[reason])
+    return _CHECK_TYPES[name](status=CheckStatus.FAIL, duration_ms=0.0, messages=[reason])
 
 
 def check_config(path: Path | str, load: Callable[[Path | str], LiveOpsConfig] = load_config
-                 ) -> tuple[CheckResult, LiveOpsConfig | None]:
+                 ) -> tuple[ConfigCheck, LiveOpsConfig | None]:
     """Return the config check and, when it passes, the loaded config (`load`: the run's loader)."""
     timer = _Timer()
     try:
         config = load(path)
     except ConfigError as exc:
-        return CheckResult(name="config", status="fail", duration_ms=timer.ms, messages=[str(exc)]), None
-    result = CheckResult(
-        name="config",
-        status="pass",
+        return ConfigCheck(status=CheckStatus.FAIL, duration_ms=timer.ms, messages=[str(exc)]), None
+    result = ConfigCheck(
+        status=CheckStatus.PASS,
         duration_ms=timer.ms,
         messages=[f"{path}: valid ({config.mode} mode)"],
-        details={"path": str(path), "mode": config.mode},
+        details=ConfigDetails(path=str(path), mode=config.mode),
     )
     return result, config
 
 
 def check_exchange(venue: str, gateway: Callable[[], ExchangeGateway],
-                   deadline_s: float = EXCHANGE_DEADLINE_S) -> CheckResult:
+                   deadline_s: float = EXCHANGE_DEADLINE_S) -> ExchangeCheck:
     """Return the exchange check: get the run's gateway for the mode and run its health round trip.
 
     `gateway` builds (or returns the run's already built) gateway; the caller owns and closes it,
@@ -104,21 +256,16 @@ def check_exchange(venue: str, gateway: Callable[[], ExchangeGateway],
     try:
         probes = gateway().probe(deadline_s=deadline_s)
     except (ExchangeError, ConfigError) as exc:
-        return CheckResult(name="exchange", status="fail", duration_ms=timer.ms, messages=[str(exc)],
-                           details={"exchange": venue, "error_kind": getattr(exc, "kind", "config")})
-    status = worst_status([p.status for p in probes])
-    return CheckResult(
-        name="exchange",
-        status=status,
+        return ExchangeCheck(status=CheckStatus.FAIL, duration_ms=timer.ms, messages=[str(exc)],
+                             details=ExchangeDetails(exchange=venue, error_kind=getattr(exc, "kind", "config")))
+    return ExchangeCheck(
+        status=worst([CheckStatus(p.status) for p in probes], CheckStatus.PASS),
         duration_ms=timer.ms,
         messages=[p.message for p in probes],
-        details={
-            "exchange": venue,
-            "probes": [
-                {"name": p.name, "status": p.status, "latency_ms": round(p.latency_ms, 3), **dict(p.details)}
-                for p in probes
-            ],
-        },
+        details=ExchangeDetails(exchange=venue, probes=[
+            ProbeDetail(**{**dict(p.details), "name": p.name, "status": p.status, "latency_ms": round(p.latency_ms, 3)})
+            for p in probes
+        ]),
     )
 
 
@@ -171,7 +318,7 @@ def failing_sinks(deliveries: Sequence[tuple[str, str]], recent: int = RECENT_DE
 
 
 def check_alerts(alerts: AlertsConfig, environ: Mapping[str, str] | None = None,
-                 deliveries: Sequence[tuple[str, str]] = ()) -> CheckResult:
+                 deliveries: Sequence[tuple[str, str]] = ()) -> AlertsCheck:
     """Return the alerts check: enabled, every listed sink able to deliver, none failing every delivery.
 
     `deliveries`: the recent (sink, status) pairs of the alert history, newest first.
@@ -184,12 +331,11 @@ def check_alerts(alerts: AlertsConfig, environ: Mapping[str, str] | None = None,
         last = "its last delivery" if failed == 1 else f"its last {failed} deliveries"
         warnings.append(f"{sink}: {last} failed: its alerts are not arriving")
     messages = warnings or [f"alert sinks ready: {', '.join(usable)} (min level {alerts.min_level})"]
-    return CheckResult(
-        name="alerts",
-        status="warn" if warnings else "pass",
+    return AlertsCheck(
+        status=CheckStatus.WARN if warnings else CheckStatus.PASS,
         duration_ms=timer.ms,
         messages=messages,
-        details={"enabled": alerts.enabled, "sinks": usable, "min_level": alerts.min_level},
+        details=AlertsDetails(enabled=alerts.enabled, sinks=usable, min_level=alerts.min_level),
     )
 
 
@@ -221,53 +367,24 @@ def risk_limit_warnings(limits: LiveRiskConfig) -> list[str]:
     return warnings
 
 
-def check_live_risk(limits: LiveRiskConfig) -> CheckResult:
+def check_live_risk(limits: LiveRiskConfig) -> LiveRiskCheck:
     """Return the live_risk check: limits present, positive (validated) and consistent."""
     timer = _Timer()
     warnings = risk_limit_warnings(limits)
-    return CheckResult(
-        name="live_risk",
-        status="warn" if warnings else "pass",
+    return LiveRiskCheck(
+        status=CheckStatus.WARN if warnings else CheckStatus.PASS,
         duration_ms=timer.ms,
         messages=warnings or ["live risk limits are positive and consistent"],
-        details=limits.model_dump(),
+        details=limits,
     )
 
 
-def _problems(check: CheckResult) -> list[str]:
-    """Return the messages of a check that did not pass; for a round trip, only its failing steps."""
-    if check.status == "pass":
-        return []
-    probes = check.details.get("probes")
-    if probes and len(probes) == len(check.messages):
-        return [message for message, probe in zip(check.messages, probes, strict=False) if probe["status"] != "pass"]
-    return list(check.messages)
-
-
-def summarize(checks: list[CheckResult], *, mode: str | None, checked_at: datetime) -> HealthReport:
-    """Return the health report of `checks` (named config, exchange, alerts, live_risk)."""
+def summarize(checks: Sequence[CheckResult], *, mode: str | None, checked_at: datetime) -> HealthReport:
+    """Return the health report of `checks` (one each of config, exchange, alerts, live_risk)."""
     by_name = {c.name: c for c in checks}
-    config, exchange = by_name["config"], by_name["exchange"]
-    alerts, risk = by_name["alerts"], by_name["live_risk"]
-    if config.status == "fail" or exchange.status == "fail":
-        overall: OverallStatus = "FAIL"
-    elif all(c.status == "pass" for c in checks):
-        overall = "OK"
-    else:
-        overall = "DEGRADED"
-    return HealthReport(
-        config_ok=config.status != "fail",
-        config_errors=_problems(config),
-        exchange_ok=exchange.status != "fail",
-        exchange_errors=_problems(exchange),
-        alerts_enabled=bool(alerts.details.get("enabled", False)),
-        alert_sinks_configured=list(alerts.details.get("sinks", [])),
-        alert_config_warnings=_problems(alerts),
-        live_risk_ok=risk.status == "pass",
-        live_risk_warnings=_problems(risk),
-        overall_status=overall,
-        checked_at=checked_at,
-        mode=mode,
-        checks=checks,
-    )
-
+    missing = [name for name in CHECK_NAMES if name not in by_name]
+    if missing:
+        raise ValueError(f"a health report needs the {', '.join(missing)} check(s)")
+    typed = {name: check if isinstance(check, _CHECK_TYPES[name]) else _CHECK_TYPES[name].model_validate(check.model_dump())
+             for name, check in by_name.items() if name in CHECK_NAMES}
+    return HealthReport(checked_at=checked_at, mode=mode, **typed)

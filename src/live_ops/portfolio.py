@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from live_ops.exchange.gateway import Holdings, Position
 from live_ops.risk import Exposure, RiskResult, omitted_risk_field
+from live_ops.status import Severity
 
 
 class PositionView(BaseModel):
@@ -44,6 +45,11 @@ class PortfolioSnapshot(BaseModel):
     equity: float
     free_cash: float
     risk: RiskResult | None = omitted_risk_field("absent with --no-risk")
+
+    @property
+    def at_risk(self) -> bool:
+        """Whether a limit is at its warning threshold or breached (False when risk was not evaluated)."""
+        return self.risk is not None and self.risk.severity > Severity.OK
 
     def exposure(self) -> Exposure:
         """Return what the risk limits are evaluated on for this snapshot."""

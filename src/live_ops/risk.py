@@ -16,30 +16,18 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from live_ops.config.models import LiveRiskConfig
-
-
-class Severity(str, Enum):
-    OK = "OK"
-    WARNING = "WARNING"
-    BREACH = "BREACH"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-
-_RANK = {Severity.OK: 0, Severity.WARNING: 1, Severity.BREACH: 2}
+from live_ops.status import Severity
+from live_ops.status import worst as worst_of
 
 
 def worst(severities: Sequence[Severity] | Sequence[str]) -> Severity:
     """Return the most severe of `severities` (OK for none)."""
-    return max((Severity(s) for s in severities), key=lambda s: s.rank, default=Severity.OK)
+    return worst_of([Severity(s) for s in severities], Severity.OK)
 
 
 class LimitDetail(BaseModel):

@@ -47,6 +47,9 @@ class _Ordered(str, Enum):
     def __str__(self) -> str:
         return str(self.value)
 
+    # equal to its value (str's __eq__), so it must hash like it: `{"pass": ...}[CheckStatus.PASS]` works
+    __hash__ = str.__hash__
+
 
 class CheckStatus(_Ordered):
     PASS = "pass"

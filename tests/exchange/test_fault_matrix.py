@@ -142,9 +142,11 @@ def test_health_exchange_check_passes_with_latency_per_probe(fake_exchange, exch
     config = LiveOpsConfig(environment={"mode": "live"}, exchange=exchange_config(), live_risk={}, live_alerts={})
     check = _exchange_check(config, exchange_env)
     assert check.status == "pass", check.messages
-    probes = check.details["probes"]
-    assert [p["name"] for p in probes] == ["status", "time", "markets", "credentials"]
-    assert all(p["latency_ms"] >= 0 for p in probes)
+    probes = check.details.probes
+    assert [p.name for p in probes] == ["status", "time", "markets", "credentials"]
+    assert all(p.latency_ms >= 0 for p in probes)
+    # the JSON form keeps each step's venue reading next to it
+    assert "drift_ms" in check.model_dump(mode="json")["details"]["probes"][1]
     # the private call really went out, signed with the key
     assert any(r.headers.get("X-MBX-APIKEY") == DEFAULT_KEY for r in fake_exchange.requests)
 

@@ -77,7 +77,7 @@ def test_exchange_error_fails_the_check_with_its_message() -> None:
     report = run_checks(EXAMPLE_CONFIG, build=broken)
     assert report.overall_status == "FAIL" and not report.exchange_ok
     assert report.exchange_errors == ["binanceusdm rejected the API key: check the API key in $LIVE_OPS_API_KEY"]
-    assert report.checks[1].details["error_kind"] == "auth"
+    assert report.exchange.details.error_kind == "auth"
 
 
 def test_exchange_errors_list_only_the_failing_probes() -> None:

@@ -6,14 +6,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from live_ops.health import OverallStatus
-from live_ops.status import Headline, at_or_above, headline
+from live_ops.status import Headline, HealthStatus, at_or_above, headline
 
 
 class ReportResult(BaseModel):
     """The outcome of one `status_report_flow` run."""
 
-    overall_status: OverallStatus
+    overall_status: HealthStatus
     files: list[str] = Field(description="the archived reports (.md / .html), in the order written")
     sidecar: str = Field(description="the JSON data the reports were rendered from")
     index: str

@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from live_ops.health import HealthReport, OverallStatus
+from live_ops.health import HealthReport
 from live_ops.portfolio import PortfolioSnapshot
 from live_ops.reporting.notes import OperatorNotes
 from live_ops.reporting.review import Review
-from live_ops.status import Headline, headline
+from live_ops.status import Headline, HealthStatus, headline
 
 
 class AlertRow(BaseModel):
@@ -91,7 +91,7 @@ class StatusSnapshot(BaseModel):
     kept: bool = Field(False, description="archived as a kept report: retention never deletes it")
 
     @property
-    def overall_status(self) -> OverallStatus:
+    def overall_status(self) -> HealthStatus:
         return self.health.overall_status
 
     @property
