@@ -1,7 +1,8 @@
-"""A simulated week through the real flows and the installed CLI, on SQLite and on PostgreSQL.
+"""A simulated week through the run steps, the report flow and the installed CLI, on SQLite and PostgreSQL.
 
-Every twelve hours of the simulated week (`LIVE_OPS_AS_OF`) the health and portfolio flows run
-against the paper exchange, whose prices the config moves: BTC drops on day 3 (daily-loss
+Every twelve hours of the simulated week (`LIVE_OPS_AS_OF`) a health and a portfolio run go
+through the run steps the flows' tasks call (`live_ops.runs`: check, alert, record; the flows
+around them are tested in tests/flows) against the paper exchange, whose prices the config moves: BTC drops on day 3 (daily-loss
 alerts) and recovers, the exchange is unreachable for a day on day 5 (health FAIL), and an XRP
 position is opened on day 6. Then the weekly report's review must tell that story, compare
 must show the opened position, and a kept report must survive retention.
@@ -15,10 +16,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from live_ops.flows.health import live_health_flow
-from live_ops.flows.portfolio import portfolio_flow
 from live_ops.flows.report import status_report_flow
 
+from live_ops.health import HealthReport
+from live_ops.runs import RunContext, assess_portfolio, check_health, history, raise_alerts
 from tests.e2e.test_cli import live_ops
 from tests.fakes.postgres import PASSWORD, PASSWORD_ENV
 
@@ -60,6 +61,20 @@ def _at(monkeypatch: pytest.MonkeyPatch, when: datetime) -> str:
     return text
 
 
+def _health_then_portfolio(config: str) -> HealthReport:
+    """What `live_health_flow` then `portfolio_flow` do, step for step, without Prefect around them."""
+    with RunContext(config) as ctx:
+        report = check_health(ctx)
+        raise_alerts(ctx, report)
+        history.record(ctx, report)
+    if report.exchange_ok:
+        with RunContext(config) as ctx:
+            snapshot = assess_portfolio(ctx)
+            raise_alerts(ctx, snapshot)
+            history.record(ctx, snapshot)
+    return report
+
+
 def test_a_simulated_week_reviewed_compared_and_kept(prefect_api: str, write_config, backend: str, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch,
                                                      request: pytest.FixtureRequest) -> None:
@@ -73,10 +88,8 @@ def test_a_simulated_week_reviewed_compared_and_kept(prefect_api: str, write_con
                                                    format="both"))
             assert daily.review is not None and daily.review["period"] == "1d"
             continue
-        health = asyncio.run(live_health_flow(config_path=config))
+        health = _health_then_portfolio(config)
         assert health.overall_status == ("FAIL" if step in OUTAGE else "OK")
-        if step not in OUTAGE:
-            asyncio.run(portfolio_flow(config_path=config))
     assert daily is not None
     daily_name = Path(daily.sidecar).name.removesuffix(".json")
 
