@@ -1,8 +1,7 @@
-"""Fixtures for the alert tests: local receivers, a recording sleep, a history, a dispatcher factory."""
+"""Fixtures for the alert tests (local receivers: tests/fakes/fixtures.py): a recording sleep, a history, a dispatcher factory."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,21 +9,6 @@ import pytest
 from live_ops.alerts import AlertHistory, Dispatcher
 from live_ops.config.models import AlertsConfig
 from tests.alerts.helpers import Sleeps
-from tests.fakes.receiver import Receiver
-
-
-@pytest.fixture
-def receivers() -> Iterator:
-    """Return a factory of local receivers; every one is released and closed at teardown."""
-    made: list[Receiver] = []
-
-    def make() -> Receiver:
-        made.append(Receiver())
-        return made[-1]
-
-    yield make
-    for rx in made:
-        rx.close()
 
 
 @pytest.fixture

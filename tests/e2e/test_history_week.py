@@ -20,7 +20,7 @@ from live_ops.flows.report import status_report_flow
 
 from live_ops.health import HealthReport
 from live_ops.runs import RunContext, assess_portfolio, check_health, history, raise_alerts
-from tests.e2e.test_cli import live_ops
+from tests.cli.console import live_ops
 from tests.fakes.postgres import PASSWORD, PASSWORD_ENV
 
 pytestmark = pytest.mark.prefect

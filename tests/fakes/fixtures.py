@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.fakes.exchange_server import DEFAULT_KEY, DEFAULT_SECRET, FakeExchange
+from tests.fakes.receiver import Receiver
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +51,17 @@ def exchange_config(fake_exchange: FakeExchange):
         return ExchangeConfig(**values)
 
     return build
+
+
+@pytest.fixture
+def receivers() -> Iterator:
+    """Return a factory of local receivers; every one is released and closed at teardown."""
+    made: list[Receiver] = []
+
+    def make() -> Receiver:
+        made.append(Receiver())
+        return made[-1]
+
+    yield make
+    for rx in made:
+        rx.close()

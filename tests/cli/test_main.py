@@ -10,18 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.console import LIVE_OPS, live_ops
 from tests.conftest import REPO
-
-LIVE_OPS = Path(sys.executable).with_name("live-ops")
-
-
-def live_ops(*args: str, api_url: str | None = None, cwd: Path = REPO, env: dict[str, str] | None = None):
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("LIVE_OPS_")}
-    environ.pop("PYTHONPATH", None)  # the installed package, not the working tree
-    if api_url:
-        environ["PREFECT_API_URL"] = api_url
-    environ.update(env or {})
-    return subprocess.run([str(LIVE_OPS), *args], cwd=cwd, env=environ, capture_output=True, text=True, timeout=180)
 
 
 def test_console_script_is_installed() -> None:

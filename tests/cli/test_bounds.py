@@ -7,8 +7,8 @@ import time
 
 import pytest
 
+from tests.cli.console import live_ops
 from tests.conftest import EXAMPLE_CONFIG
-from tests.e2e.test_cli import live_ops
 
 
 @pytest.mark.parametrize("argv", [

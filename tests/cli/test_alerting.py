@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.e2e.test_cli import live_ops
+from tests.cli.console import live_ops
 from tests.fakes.receiver import Receiver
 
 BAD_HOOK = "http://127.0.0.1:99999/hook/T0SECRET"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from live_ops.config import load_config
 from live_ops.store import HealthRun, PortfolioPoint, Store
-from tests.e2e.test_cli import live_ops
+from tests.cli.console import live_ops
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)
 AS_OF = {"LIVE_OPS_AS_OF": "2026-11-23T07:00:00Z"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_cli import live_ops
+from tests.cli.console import live_ops
 
 BREACH = {"max_symbol_exposure_notional = 5000.0": "max_symbol_exposure_notional = 2500.0"}
 
