@@ -259,7 +259,7 @@ def check_exchange(venue: str, gateway: Callable[[], ExchangeGateway],
         return ExchangeCheck(status=CheckStatus.FAIL, duration_ms=timer.ms, messages=[str(exc)],
                              details=ExchangeDetails(exchange=venue, error_kind=getattr(exc, "kind", "config")))
     return ExchangeCheck(
-        status=worst([CheckStatus(p.status) for p in probes], CheckStatus.PASS),
+        status=worst([CheckStatus(p.status) for p in probes], CheckStatus.PASS),  # a str from any gateway
         duration_ms=timer.ms,
         messages=[p.message for p in probes],
         details=ExchangeDetails(exchange=venue, probes=[

@@ -31,10 +31,10 @@ from live_ops.exchange.gateway import (
     MarketRules,
     Position,
     Probe,
-    ProbeStatus,
     Quote,
 )
 from live_ops.exchange.profiles import profile_for, read_path
+from live_ops.status import CheckStatus
 
 T = TypeVar("T")
 DRIFT_WARN_MS = 1_000.0
@@ -337,11 +337,11 @@ class CcxtGateway:
             return (deadline_s - (time.monotonic() - started)) * 1000
 
         def run(name: str, after: Future | None = None) -> Probe:
-            if after is not None and after.result().status == "fail":
-                return Probe(name=name, status="fail", message=f"{name}: not run: the markets did not load")
+            if after is not None and after.result().status is CheckStatus.FAIL:
+                return Probe(name=name, status=CheckStatus.FAIL, message=f"{name}: not run: the markets did not load")
             budget = remaining_ms()
             if budget <= 0:
-                return Probe(name=name, status="fail",
+                return Probe(name=name, status=CheckStatus.FAIL,
                              message=f"{name}: not run: the {deadline_s:g} s health deadline passed",
                              details={"not_run": True})
             step_started = time.perf_counter()
@@ -349,7 +349,7 @@ class CcxtGateway:
                 try:
                     status, message, details = steps[name]()
                 except ExchangeError as exc:
-                    status = "warn" if type(exc) is ExchangeRateLimited else "fail"
+                    status = CheckStatus.WARN if type(exc) is ExchangeRateLimited else CheckStatus.FAIL
                     message, details = str(exc), {"error_kind": exc.kind}
             return Probe(name=name, status=status, message=message,
                          latency_ms=(time.perf_counter() - step_started) * 1000, details=details)
@@ -370,7 +370,7 @@ class CcxtGateway:
         probes = [replace(p, details={}) if p.details.get("not_run") is True else p for p in probes]
         gaps = self.profile.coverage.not_read
         if gaps:  # an account type we cannot read is a named warning, never a silent gap
-            probes.append(Probe(name="coverage", status="warn",
+            probes.append(Probe(name="coverage", status=CheckStatus.WARN,
                                 message=f"{self.name}: not read by Peak Live Ops: {'; '.join(gaps)}",
                                 details={"not_read": list(gaps)}))
         return probes
@@ -403,18 +403,18 @@ class CcxtGateway:
             raise first_error
         return outcomes
 
-    def _step_status(self) -> tuple[ProbeStatus, str, dict[str, Any]]:
+    def _step_status(self) -> tuple[CheckStatus, str, dict[str, Any]]:
         if not self._client.has.get("fetchStatus"):
-            return "pass", f"{self.name}: reports no status; reachability is shown by the server time", {}
+            return CheckStatus.PASS, f"{self.name}: reports no status; reachability is shown by the server time", {}
         raw = self._call("reading the exchange status", self._client.fetch_status)
         state = (raw or {}).get("status") if isinstance(raw, Mapping) else None
         if state is None:
             raise ExchangeBadResponse(f"{self.name}: the status reply did not parse")
         if state != "ok":
-            return "fail", f"{self.name}: exchange status is {state!r}", {"exchange_status": state}
-        return "pass", f"{self.name}: exchange status ok", {"exchange_status": state}
+            return CheckStatus.FAIL, f"{self.name}: exchange status is {state!r}", {"exchange_status": state}
+        return CheckStatus.PASS, f"{self.name}: exchange status ok", {"exchange_status": state}
 
-    def _step_time(self) -> tuple[ProbeStatus, str, dict[str, Any]]:
+    def _step_time(self) -> tuple[CheckStatus, str, dict[str, Any]]:
         sent = time.time() * 1000
         server_ms = normalize.number(self._call("reading the server time", self._client.fetch_time))
         received = time.time() * 1000
@@ -426,28 +426,28 @@ class CcxtGateway:
         details = {"drift_ms": round(drift, 1), "recv_window_ms": self._cfg.recv_window_ms}
         text = f"clock drift {drift / 1000:+.3f} s against {self.name}"
         if abs(drift) >= limit:
-            return "fail", (f"{text}: at or above the {limit / 1000:g} s receive window, signed reads are "
+            return CheckStatus.FAIL, (f"{text}: at or above the {limit / 1000:g} s receive window, signed reads are "
                             "rejected: sync the local clock (NTP)"), details
         if abs(drift) >= DRIFT_WARN_MS:
-            return "warn", f"{text}: sync the local clock (NTP) before it reaches {limit / 1000:g} s", details
-        return "pass", text, details
+            return CheckStatus.WARN, f"{text}: sync the local clock (NTP) before it reaches {limit / 1000:g} s", details
+        return CheckStatus.PASS, text, details
 
-    def _step_markets(self) -> tuple[ProbeStatus, str, dict[str, Any]]:
+    def _step_markets(self) -> tuple[CheckStatus, str, dict[str, Any]]:
         markets = self.load_markets()
         in_quote = sum(1 for m in markets.values() if m.quote == self.quote_currency)
         details = {"markets": len(markets), "quote_markets": in_quote}
         if not in_quote:
-            return "warn", f"{self.name}: {len(markets)} markets loaded, none quoted in {self.quote_currency}", details
-        return "pass", f"{self.name}: {len(markets)} markets loaded ({in_quote} in {self.quote_currency})", details
+            return CheckStatus.WARN, f"{self.name}: {len(markets)} markets loaded, none quoted in {self.quote_currency}", details
+        return CheckStatus.PASS, f"{self.name}: {len(markets)} markets loaded ({in_quote} in {self.quote_currency})", details
 
-    def _step_credentials(self) -> tuple[ProbeStatus, str, dict[str, Any]]:
+    def _step_credentials(self) -> tuple[CheckStatus, str, dict[str, Any]]:
         call = self.profile.credential_call
         reply = self._call(f"the private read ({call})", getattr(self._client, call))
         if not reply:
             raise ExchangeBadResponse(f"{self.name}: the private read ({call}) returned nothing")
         if call == "fetch_balance":  # the same read a portfolio starts with: one request per run, not two
             self._credential_reply = (time.monotonic(), reply)
-        return "pass", f"{self.name}: credentials accepted by a private read ({call})", {"call": call}
+        return CheckStatus.PASS, f"{self.name}: credentials accepted by a private read ({call})", {"call": call}
 
     def close(self) -> None:
         if self._pool is not None:

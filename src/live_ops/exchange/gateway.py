@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
+from live_ops.status import CheckStatus
+
 MarketKind = Literal["spot", "swap", "future", "option"]
-ProbeStatus = Literal["pass", "warn", "fail"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ class Probe:
     """One step of the health round trip: what was checked, how it went and how long it took."""
 
     name: str
-    status: ProbeStatus
+    status: CheckStatus
     message: str
     latency_ms: float = 0.0
     details: Mapping[str, object] = field(default_factory=dict)

@@ -12,6 +12,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from live_ops.config.models import PaperConfig
 from live_ops.exchange.gateway import AccountSummary, Balance, Holdings, MarketRules, Position, Probe, Quote
+from live_ops.status import CheckStatus
 
 PAPER_AMOUNT_DECIMALS = 8
 _PAPER_STEP = Decimal(1).scaleb(-PAPER_AMOUNT_DECIMALS)
@@ -76,7 +77,7 @@ class PaperGateway:
         return [
             Probe(
                 name="paper",
-                status="pass",
+                status=CheckStatus.PASS,
                 message=(
                     f"paper exchange loaded: {len(markets)} priced symbols, "
                     f"{len(holdings.positions)} positions, {self.quote_currency} account"
