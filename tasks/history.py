@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from live_ops.errors import LiveOpsError
-from live_ops.reporting.review import Review
 from live_ops.runs import RunContext, history
 from live_ops.store import Pruned
+
+if TYPE_CHECKING:
+    from live_ops.reporting.review import Review
 
 
 @task(name="record-history", cache_policy=NO_CACHE)

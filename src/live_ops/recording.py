@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from live_ops.health import HealthReport
 from live_ops.orders import OrderPreview
 from live_ops.portfolio import PortfolioSnapshot
-from live_ops.reporting.archive import ArchivedReport
-from live_ops.reporting.snapshot import StatusSnapshot
 from live_ops.status import headline
 from live_ops.store import (
     HealthRun,
@@ -28,6 +26,10 @@ from live_ops.store import (
     ReportRecord,
     Store,
 )
+
+if TYPE_CHECKING:  # only a report run records a report; the others do not load the report package
+    from live_ops.reporting.archive import ArchivedReport
+    from live_ops.reporting.snapshot import StatusSnapshot
 
 
 @dataclass(frozen=True)

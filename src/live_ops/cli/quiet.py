@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
 
 WAIT_FOR_RECORDER_S = 30.0
@@ -60,9 +61,12 @@ def watch_task_runs() -> None:
 
 
 def _ephemeral_api_url() -> str | None:
-    from prefect.server.api.server import SubprocessASGIServer
-
-    for server in list(SubprocessASGIServer._instances.values()):
+    # a temporary server started by this process has imported its module; importing it here
+    # (~2.5 s of FastAPI routes) would make every run against a long-running server pay for it
+    server_module = sys.modules.get("prefect.server.api.server")
+    if server_module is None:
+        return None
+    for server in list(server_module.SubprocessASGIServer._instances.values()):
         if server.running and server.server_process is not None and server.server_process.poll() is None:
             return server.api_url
     return None

@@ -13,13 +13,31 @@ Plain Python (no Prefect): tasks call exactly one of these; flows wire tasks in 
 operator would check. A rule is tested here in milliseconds.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from live_ops.runs import history
 from live_ops.runs.alerts import raise_alerts
 from live_ops.runs.context import RunContext
 from live_ops.runs.health import check_health
-from live_ops.runs.orders import export_preview, preview_orders
 from live_ops.runs.portfolio import ReportPortfolio, assess_portfolio, daily_base, report_portfolio
-from live_ops.runs.status import archive_dir, build_status, keep_days, report_result
+
+if TYPE_CHECKING:
+    from live_ops.runs.orders import export_preview, preview_orders
+    from live_ops.runs.status import archive_dir, build_status, keep_days, report_result
+
+# the report and order steps load the renderers and the CSV machinery: a health or portfolio run
+# (the pre-session check) does not pay for them; they load on first use
+_LAZY = {"archive_dir": "status", "build_status": "status", "keep_days": "status", "report_result": "status",
+         "export_preview": "orders", "preview_orders": "orders"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"live_ops.runs.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'live_ops.runs' has no attribute {name!r}")
 
 __all__ = [
     "ReportPortfolio",

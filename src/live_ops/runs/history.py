@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from live_ops.health import HealthReport
 from live_ops.orders import OrderPreview
 from live_ops.portfolio import PortfolioSnapshot
 from live_ops.recording import ReportEntry, prune_history, record_history
-from live_ops.reporting.review import Review, review_period
 from live_ops.runs.context import RunContext
 from live_ops.store import Pruned
+
+if TYPE_CHECKING:
+    from live_ops.reporting.review import Review
 
 Recordable = HealthReport | PortfolioSnapshot | OrderPreview | ReportEntry
 
@@ -28,6 +31,8 @@ def record(ctx: RunContext, result: Recordable | None) -> int | None:
 
 def review(ctx: RunContext, period: str | None, now: datetime) -> Review | None:
     """Return the Period Review of `period` ending at `now` (None: no period asked, or no config)."""
+    from live_ops.reporting.review import review_period  # the report package: only where a period is reviewed
+
     config = ctx.loaded_config()
     return None if config is None else review_period(config.state, period, now)
 
