@@ -185,3 +185,18 @@ def test_store_two_processes_first_run_and_write_at_once_lose_no_row(state: Stat
         (h, datetime(2026, 11, 23, tzinfo=timezone.utc) + timedelta(seconds=i)) for h in "ab" for i in range(n))
     alerts = store.alerts(T0 - timedelta(days=1))
     assert len(alerts) == 2 * n and all(len(a.deliveries) == 1 for a in alerts)
+
+
+@pytest.mark.parametrize("at", [datetime(2026, 12, 4, 17, 0, 46, 561939, tzinfo=timezone.utc),
+                                datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+                                datetime(2026, 6, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))])
+def test_store_time_text_round_trips_to_the_same_utc_instant(at: datetime) -> None:
+    from sqlalchemy.dialects import sqlite
+
+    from live_ops.store.schema import UtcTime
+
+    kind, dialect = UtcTime(), sqlite.dialect()
+    text = kind.process_bind_param(at, dialect)
+    assert len(text) == 27 and text.endswith("Z")  # fixed width: text order is time order
+    back = kind.process_result_value(text, dialect)
+    assert back == at and back.tzinfo == timezone.utc

@@ -45,7 +45,9 @@ class UtcTime(sa.types.TypeDecorator):
             return None
         if isinstance(value, datetime):
             return value.astimezone(timezone.utc)
-        return datetime.strptime(value, _TEXT_FORMAT).replace(tzinfo=timezone.utc)
+        # the fixed-width text this type writes; fromisoformat is ~70x faster than strptime (a year of
+        # history is ~35k timestamps per dashboard read); "+00:00" instead of "Z" for Python 3.10
+        return datetime.fromisoformat(value.removesuffix("Z") + "+00:00")
 
 
 metadata = sa.MetaData()
