@@ -205,8 +205,10 @@ def report_time(name: str) -> datetime | None:
     match = REPORT_NAME.match(name)
     if match is None:
         return None
-    try:
-        return datetime.strptime(f"{match['date']} {match['time']}", "%Y-%m-%d %H%M").replace(tzinfo=timezone.utc)
+    year, month, day = match["date"].split("-")
+    hhmm = match["time"]
+    try:  # the digits are matched already: the constructor validates (strptime is ~20x slower, per file listed)
+        return datetime(int(year), int(month), int(day), int(hhmm[:2]), int(hhmm[2:]), tzinfo=timezone.utc)
     except ValueError:
         return None
 
