@@ -54,11 +54,17 @@ def report_entry(archived: ArchivedReport, snapshot: StatusSnapshot) -> ReportEn
                        period=snapshot.review.period if snapshot.review is not None else None, kept=snapshot.kept)
 
 
+MESSAGES_PER_CHECK = 5  # a year of health runs is ~17,500 rows: keep what an operator reads, not every line
+MESSAGE_CHARS = 300
+
+
 def health_record(report: HealthReport) -> HealthRun:
-    """Return the health run: time, headline, overall status and each check's status."""
+    """Return the health run: time, headline, overall status, each check's status and what a warn/fail check said."""
     return HealthRun(at=report.checked_at, mode=report.mode or "", overall_status=report.overall_status,
                      headline=headline(report.overall_status, None).value,
-                     checks={check.name: check.status for check in report.checks})
+                     checks={check.name: check.status for check in report.checks},
+                     messages={check.name: [m[:MESSAGE_CHARS] for m in check.problems()[:MESSAGES_PER_CHECK]]
+                               for check in report.checks if check.problems()})
 
 
 def portfolio_record(snapshot: PortfolioSnapshot) -> PortfolioPoint:

@@ -17,7 +17,8 @@ AS_OF = {"LIVE_OPS_AS_OF": "2026-11-23T07:00:00Z"}
 def test_cli_history_json_newest_first_by_kind(write_config) -> None:
     path = write_config()
     store = Store.at(load_config(path).state)
-    store.record(HealthRun(at=NOW - timedelta(hours=2), headline="FAIL", overall_status="FAIL", checks={"exchange": "fail"}))
+    store.record(HealthRun(at=NOW - timedelta(hours=2), headline="FAIL", overall_status="FAIL", checks={"exchange": "fail"},
+                           messages={"exchange": ["binanceusdm: cannot connect (refused)"]}))
     store.record(PortfolioPoint(at=NOW - timedelta(hours=1), headline="OK", quote_currency="EUR", equity=1.0,
                                 free_cash=1.0, total_exposure=0.0, open_positions=0))
     store.record(HealthRun(at=NOW - timedelta(days=9), headline="OK", overall_status="OK"))
@@ -33,6 +34,8 @@ def test_cli_history_json_newest_first_by_kind(write_config) -> None:
     assert [r["headline"] for r in health["records"]] == ["FAIL", "OK"]
     text = live_ops("history", "--config", str(path), env=AS_OF)
     assert "exchange fail" in text.stdout and text.returncode == 0
+    assert "binanceusdm: cannot connect (refused)" in " ".join(text.stdout.split())  # why, not only that it failed
+    assert doc["records"][1]["messages"] == {"exchange": ["binanceusdm: cannot connect (refused)"]}
 
 
 def test_cli_history_errors_are_one_line(write_config, tmp_path: Path) -> None:

@@ -37,3 +37,28 @@ def test_portfolio_record_has_equity_exposure_pnl_and_each_limit_ratio(write_con
     assert record_history(store, snapshot) is not None and record_history(store, None) is None
     stored = store.latest_portfolio()
     assert stored is not None and stored.risk_severity is None and stored.daily_pnl is None  # no risk evaluated
+
+
+def test_health_record_keeps_what_a_warning_check_said_for_the_wall_screen(write_config, tmp_path: Path) -> None:
+    path = write_config(replace={'sinks = ["log", "stderr"]': 'sinks = ["log", "stderr", "webhook"]'})
+    with RunContext(path, clock=lambda: WHEN, environ={}) as ctx:
+        report = check_health(ctx)
+    assert report.overall_status == "DEGRADED"
+    record = health_record(report)
+    assert list(record.messages) == ["alerts"]  # passing checks say nothing worth keeping
+    assert any("'webhook' sink is listed" in m for m in record.messages["alerts"])
+    store = Store.at(tmp_path / "h.db")
+    record_history(store, report)
+    stored = store.latest_health()
+    assert stored is not None and stored.messages == record.messages
+
+
+def test_health_record_bounds_what_it_keeps() -> None:
+    from live_ops import health
+    from live_ops.recording import MESSAGE_CHARS, MESSAGES_PER_CHECK
+
+    noisy = health.AlertsCheck(status="warn", duration_ms=1.0, messages=["x" * 1000] * 20)
+    report = health.summarize([health.skipped("config"), health.skipped("exchange"), noisy, health.skipped("live_risk")],
+                              mode=None, checked_at=WHEN)
+    kept = health_record(report).messages["alerts"]
+    assert len(kept) == MESSAGES_PER_CHECK and all(len(m) == MESSAGE_CHARS for m in kept)

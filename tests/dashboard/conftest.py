@@ -19,6 +19,7 @@ from live_ops.alerts import Alerter
 from live_ops.config import load_config
 from live_ops.dashboard.read import DeskReader
 from live_ops.dashboard.server import build_server, listen
+from live_ops.recording import health_record
 from live_ops.reporting import StatusSnapshot, archive_report, maintain_archive, render_report, report_stem
 from live_ops.status import headline
 from live_ops.store import Store
@@ -73,9 +74,7 @@ def record_history(store: Store, snapshot: StatusSnapshot) -> None:
     health, portfolio = snapshot.health, snapshot.portfolio
     mode = health.mode or ""
     head = headline(health.overall_status, snapshot.risk_severity).value
-    store.record(stored.HealthRun(at=health.checked_at, mode=mode, headline=headline(health.overall_status, None).value,
-                                  overall_status=health.overall_status,
-                                  checks={c.name: str(c.status) for c in health.checks}))
+    store.record(health_record(health))  # the conversion every health run uses
     if portfolio is not None:
         risk = portfolio.risk
         store.record(stored.PortfolioPoint(

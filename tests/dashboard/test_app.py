@@ -204,3 +204,21 @@ def test_dashboard_reads_a_postgresql_history(pg_database: str, write_config, cl
     assert body["headline"] == "BREACH" and len(body["curve"]) == 2 and body["alerts"][0]["occurrences"] == 2
     assert "live_ops_headline_status 3.0" in metrics
     assert PASSWORD not in str(body) and PASSWORD not in metrics
+
+
+def test_page_says_why_a_check_warns(desk: Desk, client: httpx.Client) -> None:
+    from datetime import datetime, timezone
+
+    from live_ops.store import HealthRun, Store
+
+    said = "webhook[0]: its last 3 deliveries failed: its alerts are not arriving"
+    Store.at(desk.config.state).record(HealthRun(
+        at=datetime.now(timezone.utc), headline="DEGRADED", overall_status="DEGRADED",
+        checks={"config": "pass", "exchange": "pass", "alerts": "warn", "live_risk": "pass"},
+        messages={"alerts": [said]}))
+    with serving(desk.reader().read, desk.archive) as base:
+        html = client.get(base + "/").text
+        body = client.get(base + "/api/status").json()
+    assert re.search(r"<td>alerts</td><td><span class=\"pill [a-z]+\">warn</span></td>\s*<td><ul><li>"
+                     + re.escape(said.replace("'", "&#39;")), html)
+    assert {c["name"]: c["messages"] for c in body["health"]["checks"]}["alerts"] == [said]

@@ -102,3 +102,28 @@ def test_migrations_two_first_runs_on_an_old_file_upgrade_it_once(tmp_path: Path
     assert _rows(path, "alembic_version") == [(HEAD,)]
     assert len(_rows(path, "alert_events")) == 6 and len(_rows(path, "health_runs")) == 3
     assert StateConfig(path=str(path)).keep_days == 400
+
+
+def test_migrations_0003_keeps_health_runs_recorded_before_it_and_adds_their_messages(tmp_path: Path) -> None:
+    from alembic import command
+
+    path = tmp_path / "live_ops.db"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:  # a history written by the release of revision 0002
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        conn.execute(sa.text("INSERT INTO health_runs (at, host, mode, overall_status, headline, checks) VALUES "
+                             "('2026-11-20T07:00:00.000000Z', 'h1', 'paper', 'DEGRADED', 'DEGRADED', "
+                             "'{\"config\": \"pass\", \"alerts\": \"warn\"}')"))
+    engine.dispose()
+
+    store = Store.at(path)  # first use upgrades to HEAD
+    old = store.latest_health()
+    assert old is not None and old.checks == {"config": "pass", "alerts": "warn"} and old.messages == {}
+    assert _rows(path, "alembic_version") == [(HEAD,)]
+    store.record(HealthRun(at=T0.replace(hour=8), headline="DEGRADED", overall_status="DEGRADED",
+                           checks={"alerts": "warn"}, messages={"alerts": ["webhook[0]: its last 3 deliveries failed"]}))
+    new = store.latest_health()
+    assert new is not None and new.messages == {"alerts": ["webhook[0]: its last 3 deliveries failed"]}

@@ -13,7 +13,9 @@ from live_ops.cli.alerts import parse_age
 def _summary(record: Any) -> str:
     """Return the one-line gist of a record for the terminal."""
     if record.kind == "health":
-        return f"{record.overall_status}: " + " · ".join(f"{name} {status}" for name, status in record.checks.items())
+        said = next((f" — {name}: {lines[0]}" for name, lines in record.messages.items() if lines), "")
+        return (f"{record.overall_status}: " + " · ".join(f"{name} {status}" for name, status in record.checks.items())
+                + said)
     if record.kind == "portfolio":
         pnl = f" · daily PnL {record.daily_pnl:+,.2f}" if record.daily_pnl is not None else ""
         return (f"equity {record.equity:,.2f} {record.quote_currency} · exposure {record.total_exposure:,.2f} · "

@@ -53,7 +53,8 @@ def _now() -> datetime:
 def health_run(run: stored.HealthRun) -> HealthRun:
     """Return the dashboard's view of a recorded health run."""
     return HealthRun(at=run.at, overall=run.overall_status,
-                     checks=tuple(Check(name=name, status=status) for name, status in run.checks.items()))
+                     checks=tuple(Check(name=name, status=status, messages=tuple(run.messages.get(name, ())))
+                                  for name, status in run.checks.items()))
 
 
 def snapshot(point: stored.PortfolioPoint) -> Snapshot:

@@ -29,7 +29,7 @@ from sqlalchemy import event, exc
 
 from live_ops.errors import StateError
 
-HEAD = "0002"  # tests/store/test_migrations.py checks it against the scripts
+HEAD = "0003"  # tests/store/test_migrations.py checks it against the scripts
 BUSY_TIMEOUT_S = 15.0
 MIGRATIONS = Path(__file__).with_name("migrations")
 _ADVISORY_LOCK = 0x6C6976655F6F7073  # "live_ops": one key for every process that migrates this schema

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Kind = Literal["health", "portfolio", "orders", "reports"]
 KINDS: tuple[Kind, ...] = ("health", "portfolio", "orders", "reports")
@@ -31,6 +31,12 @@ class HealthRun(_Record):
     kind: Literal["health"] = "health"
     overall_status: str
     checks: dict[str, str] = Field(default_factory=dict)
+    messages: dict[str, list[str]] = Field(default_factory=dict, description="what each warn/fail check said")
+
+    @field_validator("messages", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return {} if value is None else value  # a run recorded before revision 0003
 
 
 class LimitRatio(BaseModel):

@@ -101,6 +101,7 @@ health_runs = sa.Table(
     sa.Column("overall_status", sa.Text, nullable=False),   # OK | DEGRADED | FAIL
     sa.Column("headline", sa.Text, nullable=False),
     sa.Column("checks", sa.JSON, nullable=False),           # {check name: pass|warn|fail}
+    sa.Column("messages", sa.JSON),                          # {check name: [what it said]}, warn/fail only (0003)
     sa.Index("health_runs_at", "at"),
 )
 
