@@ -68,6 +68,7 @@ async def status_report_flow(
     with RunContext(config_path, alert_budget=run_alert_budget()) as ctx:
         health = await check_health(ctx)
         await raise_alerts(ctx, health)
+        await record_history(ctx, health)  # a report's health check is a health run of the history too
         portfolio = await report_portfolio(ctx, health)
         await raise_alerts(ctx, portfolio)  # before the history is read: this run's alerts are in the report
         await record_history(ctx, portfolio.snapshot)

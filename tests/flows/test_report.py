@@ -69,6 +69,13 @@ def test_report_flow_archives_both_formats_and_publishes_artifacts(prefect_api: 
     [link] = asyncio.run(_artifacts("live-status-daily-file"))[:1]
     # a path an operator can paste (a browser will not open a file:// link from the Prefect UI)
     assert f"`{Path(result.files[1]).resolve()}`" in str(link.data) and "file://" not in str(link.data)
+    # the run is in the history three times: its health check, its portfolio snapshot and the report
+    from live_ops.store import Store
+
+    store = Store.at(tmp_path / "state.db")
+    recorded = [store.latest_health(), store.latest_portfolio(), store.latest_report()]
+    assert all(r is not None for r in recorded), recorded
+    assert recorded[2] is not None and recorded[2].name == Path(result.files[0]).stem
 
 
 def test_report_flow_fail_health_is_reported_not_hidden(prefect_api: str, write_config, tmp_path: Path) -> None:
