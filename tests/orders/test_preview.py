@@ -148,14 +148,15 @@ def test_client_order_ids_unique_and_binance_safe_for_100k() -> None:
     assert max(map(len, ids)) <= 36
 
 
-def test_client_order_ids_read_plo_tag_minute_and_number() -> None:
-    assert client_order_ids("daily", 2, NOW) == ["plo-daily-202603040506-1", "plo-daily-202603040506-2"]
-    later = NOW.replace(minute=7)
+def test_client_order_ids_read_plo_tag_second_and_number() -> None:
+    assert client_order_ids("daily", 2, NOW) == ["plo-daily-20260304050607-1", "plo-daily-20260304050607-2"]
+    # a preview re-run with the same tag a second later (not only a minute later) gets ids of its own
+    later = NOW.replace(second=8)
     assert not set(client_order_ids("daily", 3, NOW)) & set(client_order_ids("daily", 3, later))
     # a default name (no --tag) reads as the tag "preview", not as digits glued to it
-    assert client_order_ids(preview_name(None, NOW), 1, NOW) == ["plo-preview-202603040506-1"]
+    assert client_order_ids(preview_name(None, NOW), 1, NOW) == ["plo-preview-20260304050607-1"]
     assert client_order_ids("a-very-long-preview-name", 10, NOW) == [
-        f"plo-averylongpreview-202603040506-{n}" for n in range(1, 11)]
+        f"plo-averylongprevi-20260304050607-{n}" for n in range(1, 11)]
 
 
 def test_preview_ids_unique_within_a_preview() -> None:

@@ -142,15 +142,16 @@ def order_notional(notional: float | None, default: float) -> float:
 
 
 def client_order_ids(name: str, count: int, at: datetime) -> list[str]:
-    """Return `count` distinct ids `plo-<tag>-<yyyymmddHHMM>-<n>`, each at most 36 characters.
+    """Return `count` distinct ids `plo-<tag>-<yyyymmddHHMMSS>-<n>`, each at most 36 characters.
 
     The tag is the preview's name (`preview` for a default `preview-YYYYmmdd-HHMMSS` name) without
     `-`, cut to what fits: binance refuses ids longer than 36 characters. `at` is the preview's
-    time (UTC), which keeps the ids of different previews apart on the exchange.
+    time (UTC) to the second, which keeps the ids of different previews apart on the exchange
+    (two previews share ids only with the same tag in the same second).
     """
     if _DEFAULT_NAME.fullmatch(name):
         name = "preview"
-    stamp = f"{at:%Y%m%d%H%M}"
+    stamp = f"{at:%Y%m%d%H%M%S}"
     digits = len(str(max(count, 1)))
     room = MAX_CLIENT_ORDER_ID - len(_ID_PREFIX) - len(stamp) - digits - 3  # three dashes
     tag = re.sub(r"[^A-Za-z0-9_]", "", name)[:room]  # "-" inside the tag would be ambiguous
