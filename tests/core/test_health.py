@@ -79,3 +79,12 @@ def test_skipped_checks_are_typed_failures_with_empty_details() -> None:
 def test_a_report_needs_all_four_checks() -> None:
     with pytest.raises(ValueError, match="live_risk"):
         health.summarize([health.skipped(n) for n in ("config", "exchange", "alerts")], mode=None, checked_at=NOW)
+
+
+def test_report_headline_names_the_failing_step_not_the_first_one() -> None:
+    from live_ops.reporting.snapshot import StatusSnapshot
+
+    report = _report([Probe("status", "pass", "binanceusdm: exchange status ok", 1.0, {}),
+                      Probe("time", "warn", "clock drift +2.100 s: sync the local clock (NTP)", 1.0, {})])
+    assert StatusSnapshot(generated_at=NOW, health=report).headline_text() == (
+        "DEGRADED — clock drift +2.100 s: sync the local clock (NTP)")

@@ -110,8 +110,8 @@ class StatusSnapshot(BaseModel):
         """Return the headline with what drives it: `BREACH — BTC/EUR exposure 120% of its limit`."""
         from live_ops.display import headline_line, headline_reason
 
-        problems = [m for c in sorted(self.health.checks, key=lambda c: c.status != "fail") if c.status != "pass"
-                    for m in c.messages[:1]]
+        # failing checks first; each check's first problem (for the exchange: its first failing step)
+        problems = [m for c in sorted(self.health.checks, key=lambda c: c.status != "fail") for m in c.problems()[:1]]
         risk = self.portfolio.risk if self.portfolio is not None else None
         return headline_line(self.headline, headline_reason(self.headline, health_problems=problems, risk=risk))
 
