@@ -63,8 +63,8 @@ def health_record(report: HealthReport) -> HealthRun:
     return HealthRun(at=report.checked_at, mode=report.mode or "", overall_status=report.overall_status,
                      headline=headline(report.overall_status, None).value,
                      checks={check.name: check.status for check in report.checks},
-                     messages={check.name: [m[:MESSAGE_CHARS] for m in check.problems()[:MESSAGES_PER_CHECK]]
-                               for check in report.checks if check.problems()})
+                     messages={check.name: [m[:MESSAGE_CHARS] for m in said[:MESSAGES_PER_CHECK]]
+                               for check in report.checks if (said := check.problems())})
 
 
 def portfolio_record(snapshot: PortfolioSnapshot) -> PortfolioPoint:

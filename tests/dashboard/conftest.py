@@ -19,7 +19,7 @@ from live_ops.alerts import Alerter
 from live_ops.config import load_config
 from live_ops.dashboard.read import DeskReader
 from live_ops.dashboard.server import build_server, listen
-from live_ops.recording import health_record
+from live_ops.recording import health_record, portfolio_record
 from live_ops.reporting import StatusSnapshot, archive_report, maintain_archive, render_report, report_stem
 from live_ops.status import headline
 from live_ops.store import Store
@@ -76,17 +76,7 @@ def record_history(store: Store, snapshot: StatusSnapshot) -> None:
     head = headline(health.overall_status, snapshot.risk_severity).value
     store.record(health_record(health))  # the conversion every health run uses
     if portfolio is not None:
-        risk = portfolio.risk
-        store.record(stored.PortfolioPoint(
-            at=portfolio.as_of, mode=mode, headline=headline(None, snapshot.risk_severity).value,
-            quote_currency=portfolio.quote_currency, equity=portfolio.equity, free_cash=portfolio.free_cash,
-            total_exposure=portfolio.totals.total_notional, open_positions=portfolio.totals.num_open_positions,
-            daily_pnl=(risk.metrics.get("daily_pnl") if risk else None), risk_severity=snapshot.risk_severity,
-            limits=[stored.LimitRatio(limit_name=d.limit_name, symbol=d.symbol, ratio=d.ratio,
-                                      severity=str(getattr(d.severity, "value", d.severity)))
-                    for d in (risk.limit_details if risk else [])],
-            positions=[stored.PositionRow(symbol=p.symbol, side=p.side, size=p.size, notional=p.notional,
-                                          unrealized_pnl=p.unrealized_pnl) for p in portfolio.positions]))
+        store.record(portfolio_record(portfolio))
     store.record(stored.ReportRecord(at=snapshot.generated_at, mode=mode, headline=head,
                                      name=report_stem(snapshot.generated_at, snapshot.tag)))
 
